@@ -1,0 +1,87 @@
+package dev.conv1d.kernels.tensor;
+
+import dev.conv1d.kernels.spec.Args;
+import dev.conv1d.kernels.spec.DataFormat;
+
+/**
+ * A ragged batch of float sequences: Spark rows differ in length, so one values array holds them back to back
+ * and {@code offsets} (in steps) says where each starts. Sequence i spans steps [offsets[i], offsets[i+1]) and
+ * elements [offsets[i]*channels, offsets[i+1]*channels) laid out per {@link #layout()}. Arrays are shared, not
+ * copied, so callers can reuse buffers across batches.
+ */
+public final class SequenceBatch {
+  private final float[] values;
+  private final int[] offsets;
+  private final int count;
+  private final int channels;
+  private final DataFormat layout;
+
+  private SequenceBatch(float[] values, int[] offsets, int count, int channels, DataFormat layout) {
+    this.values = Args.notNull("values", values);
+    this.offsets = Args.notNull("offsets", offsets);
+    this.count = Args.nonNegative("count", count);
+    this.channels = Args.positive("channels", channels);
+    this.layout = Args.notNull("layout", layout);
+    if (offsets.length < count + 1) {
+      throw Args.invalid("offsets", "length " + offsets.length, "must hold count+1 = " + (count + 1) + " entries");
+    }
+    if (offsets[0] < 0) throw Args.invalid("offsets[0]", offsets[0], "must be >= 0");
+    for (int i = 0; i < count; i++) {
+      if (offsets[i + 1] < offsets[i]) {
+        throw Args.invalid("offsets[" + (i + 1) + "]", offsets[i + 1],
+            "offsets must be non-decreasing (offsets[" + i + "] = " + offsets[i] + ")");
+      }
+    }
+    long need = (long) offsets[count] * channels;
+    if (need > values.length) {
+      throw Args.invalid("values", "length " + values.length,
+          "must hold offsets[count]*channels = " + need + " elements");
+    }
+  }
+
+  public static SequenceBatch of(float[] values, int[] offsets, int channels, DataFormat layout) {
+    return new SequenceBatch(values, offsets, offsets.length - 1, channels, layout);
+  }
+
+  public static SequenceBatch of(float[] values, int[] offsets, int count, int channels, DataFormat layout) {
+    return new SequenceBatch(values, offsets, count, channels, layout);
+  }
+
+  /** A zeroed batch with the given offsets. */
+  public static SequenceBatch allocate(int[] offsets, int channels, DataFormat layout) {
+    long n = (long) offsets[offsets.length - 1] * channels;
+    if (n > Integer.MAX_VALUE - 8) throw Args.invalid("offsets", n + " elements", "exceeds one Java array");
+    return new SequenceBatch(new float[(int) n], offsets, offsets.length - 1, channels, layout);
+  }
+
+  /** One sequence. */
+  public static SequenceBatch single(float[] values, int length, int channels, DataFormat layout) {
+    return new SequenceBatch(values, new int[] {0, length}, 1, channels, layout);
+  }
+
+  public float[] values() { return values; }
+  public int[] offsets() { return offsets; }
+  public int count() { return count; }
+  public int channels() { return channels; }
+  public DataFormat layout() { return layout; }
+
+  public int length(int i) { return offsets[i + 1] - offsets[i]; }
+
+  /** Index in {@link #values()} of the first element of sequence i. */
+  public int start(int i) { return offsets[i] * channels; }
+
+  /** Total steps of all sequences. */
+  public int totalSteps() { return offsets[count] - offsets[0]; }
+
+  /** Element (step t, channel c) of sequence i, whatever the layout. */
+  public float get(int i, int t, int c) {
+    int base = start(i);
+    return layout == DataFormat.CHANNELS_LAST ? values[base + t * channels + c] : values[base + c * length(i) + t];
+  }
+
+  public void set(int i, int t, int c, float v) {
+    int base = start(i);
+    if (layout == DataFormat.CHANNELS_LAST) values[base + t * channels + c] = v;
+    else values[base + c * length(i) + t] = v;
+  }
+}
