@@ -33,6 +33,7 @@ final class Parser {
       pos++;
       skipWs();
       while (!peek(')')) {
+        if (pos >= spec.length()) throw fail("missing ')' at the end");
         int start = pos;
         String keyword = null;
         if (identStart()) {
@@ -103,6 +104,7 @@ final class Parser {
     List<Object> items = new ArrayList<>();
     boolean comma = false;
     while (!peek(close)) {
+      if (pos >= spec.length()) throw fail("missing '" + close + "' at the end");
       items.add(value());
       comma = separator(close);
       if (!comma) break;

@@ -91,6 +91,8 @@ class KerasCallTest {
       "f(a=1e999)          | float 1e999 at index 4 is out of range",
       "f(a='x\\'y')        | escape sequences are not supported in strings at index 4",
       "f(a=[1, 2)          | expected ',' or ']' at index 9",
+      "f(                  | missing ')' at the end",
+      "f(a=[               | missing ']' at the end",
       "f(a=)               | expected a value (number, 'string', True, False, None or [list]) at index 4",
   })
   void syntaxErrorsNameArgumentSpecProblemAndValidForms(String spec, String problem) {
