@@ -1,6 +1,9 @@
 package dev.conv1d.kernels.activation;
 
-/** log(1 + exp(x)) as log1p(exp(-|x|)) + max(x, 0), which neither overflows nor loses small values; gradient sigmoid. */
+/**
+ * log(1 + exp(x)) as log1p(exp(-|x|)) + max(x, 0), which neither overflows nor loses small values; the gradient
+ * is sigmoid(x).
+ */
 final class Softplus extends BaseActivation {
   static final Softplus INSTANCE = new Softplus();
 

@@ -286,8 +286,8 @@ class ActivationsTest {
   })
   void badParametersFailWithContext(String spec, String problem) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Activations.parse(spec));
-    assertTrue(e.getMessage().startsWith("invalid argument 'activation' = '" + spec + "': " + problem + "; valid forms: "),
-        e.getMessage());
+    String expected = "invalid argument 'activation' = '" + spec + "': " + problem + "; valid forms: ";
+    assertTrue(e.getMessage().startsWith(expected), e.getMessage());
   }
 
   @Test

@@ -52,7 +52,10 @@ final class Reference {
     for (int i = 0; i < z.length; i++) y[i] = Math.exp(z[i] - m) / s;
   }
 
-  /** erfc good to 3e-9 relative (checked against mpmath): series below 3, continued fraction (evaluated bottom-up) above; reflection for x < 0. */
+  /**
+   * erfc good to 3e-9 relative (checked against mpmath): series below 3, continued fraction (evaluated
+   * bottom-up) above, reflection for x < 0.
+   */
   static double erfc(double x) {
     if (x < 0) return 2 - erfc(-x);
     if (x < 3) {

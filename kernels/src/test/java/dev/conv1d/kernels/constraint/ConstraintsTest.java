@@ -75,7 +75,8 @@ class ConstraintsTest {
   @Test
   void biasAndDenseDefaultsAgreeWithKeras() {
     float[] bias = {3f, 4f};
-    assertArrayEquals(new float[] {(float) (3 / (EPS + 5)), (float) (4 / (EPS + 5))}, applied("unit_norm", bias, 2), 2e-7f);
+    float[] unit = {(float) (3 / (EPS + 5)), (float) (4 / (EPS + 5))};
+    assertArrayEquals(unit, applied("unit_norm", bias, 2), 2e-7f);
     float[] dense = {3f, 1f, 4f, 0f}; // [in=2, out=2]: columns (3, 4) and (1, 0)
     float[] e = {(float) (3 / (EPS + 5)), (float) (1 / (EPS + 1)), (float) (4 / (EPS + 5)), 0f};
     assertArrayEquals(e, applied("unit_norm", dense, 2, 2), 2e-7f);
@@ -261,7 +262,8 @@ class ConstraintsTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Constraints.parse("kernel_constraint", spec));
     String m = e.getMessage();
-    assertTrue(m.startsWith("invalid argument 'kernel_constraint' = '" + spec + "': " + problem + "; valid forms: "), m);
+    String expected = "invalid argument 'kernel_constraint' = '" + spec + "': " + problem + "; valid forms: ";
+    assertTrue(m.startsWith(expected), m);
     for (String name : Constraints.names()) assertTrue(m.contains(name), m);
     e = assertThrows(IllegalArgumentException.class, () -> Constraints.parse(spec));
     assertTrue(e.getMessage().startsWith("invalid argument 'constraint' = '"), e.getMessage());

@@ -151,7 +151,8 @@ class KerasCallTest {
     assertMessage("g got an unexpected keyword argument 'x' (it takes no arguments)", () -> parse("g(x=1)").bind());
     assertMessage("f got multiple values for argument 'negative_slope' (given as its alias 'alpha')",
         () -> parse("f(0.1, alpha=0.3)").bind(List.of("negative_slope"), Map.of("alpha", "negative_slope")));
-    assertMessage("argument 'a' of f must be True or False, got int 1", () -> parse("f(a=1)").bind("a").bool("a", true));
+    assertMessage("argument 'a' of f must be True or False, got int 1",
+        () -> parse("f(a=1)").bind("a").bool("a", true));
     assertMessage("argument 'a' of f = -1.5 must be >= 0",
         () -> { throw parse("f(a=-1.5)").bind("a").invalid("a", -1.5, "must be >= 0"); });
   }

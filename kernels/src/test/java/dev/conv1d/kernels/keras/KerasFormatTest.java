@@ -26,7 +26,8 @@ class KerasFormatTest {
   void everyDoubleRoundTripsThroughPrintAndParse() {
     SplittableRandom r = new SplittableRandom(7);
     for (int i = 0; i < 20000; i++) {
-      double v = i % 2 == 0 ? Double.longBitsToDouble(r.nextLong()) : (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-12, 20));
+      double v = i % 2 == 0 ? Double.longBitsToDouble(r.nextLong())
+          : (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-12, 20));
       if (!Double.isFinite(v)) continue;
       String s = KerasFormat.number(v);
       assertEquals(v, Double.parseDouble(s), s);
