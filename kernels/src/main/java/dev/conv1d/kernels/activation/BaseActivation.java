@@ -1,18 +1,15 @@
 package dev.conv1d.kernels.activation;
 
+import dev.conv1d.kernels.keras.SpecIdentity;
 import java.util.Objects;
 
-/** Spec-based identity shared by all activations: two activations that print alike behave alike. */
-abstract class BaseActivation implements Activation {
-  private final String spec;
-
+/**
+ * Spec-based identity and the tile bounds checks shared by all activations. Each activation writes its own
+ * loops: a shared loop calling a virtual f(x) would be megamorphic and keep the JIT from inlining it.
+ */
+abstract class BaseActivation extends SpecIdentity implements Activation {
   BaseActivation(String spec) {
-    this.spec = spec;
-  }
-
-  @Override
-  public final String spec() {
-    return spec;
+    super(Activation.class, spec);
   }
 
   /** Checks the tile bounds once per call and returns the end index (exclusive). */
@@ -26,18 +23,9 @@ abstract class BaseActivation implements Activation {
     return off + (int) n;
   }
 
-  @Override
-  public final boolean equals(Object o) {
-    return o instanceof Activation && spec.equals(((Activation) o).spec());
-  }
-
-  @Override
-  public final int hashCode() {
-    return spec.hashCode();
-  }
-
-  @Override
-  public final String toString() {
-    return spec;
+  /** Checks both tiles of a backward call and returns their common length rows * width. */
+  static int span(float[] z, int zOff, float[] g, int gOff, int rows, int width) {
+    end(g, gOff, rows, width);
+    return end(z, zOff, rows, width) - zOff;
   }
 }

@@ -26,8 +26,7 @@ final class Elu extends BaseActivation {
 
   @Override
   public void backward(float[] z, int zOff, float[] g, int gOff, int rows, int width) {
-    int n = end(z, zOff, rows, width) - zOff;
-    end(g, gOff, rows, width);
+    int n = span(z, zOff, g, gOff, rows, width);
     for (int i = 0; i < n; i++) {
       float x = z[zOff + i];
       if (!(x > 0f)) g[gOff + i] = (float) (g[gOff + i] * alpha * Math.exp(x));

@@ -19,8 +19,7 @@ final class HardSigmoid extends BaseActivation {
 
   @Override
   public void backward(float[] z, int zOff, float[] g, int gOff, int rows, int width) {
-    int n = end(z, zOff, rows, width) - zOff;
-    end(g, gOff, rows, width);
+    int n = span(z, zOff, g, gOff, rows, width);
     for (int i = 0; i < n; i++) {
       double y = 0.2 * z[zOff + i] + 0.5;
       g[gOff + i] *= y >= 0 && y <= 1 ? 0.2f : 0f;

@@ -20,7 +20,6 @@ final class Linear extends BaseActivation {
 
   @Override
   public void backward(float[] z, int zOff, float[] g, int gOff, int rows, int width) {
-    end(z, zOff, rows, width);
-    end(g, gOff, rows, width);
+    span(z, zOff, g, gOff, rows, width);
   }
 }

@@ -19,8 +19,7 @@ final class Relu6 extends BaseActivation {
 
   @Override
   public void backward(float[] z, int zOff, float[] g, int gOff, int rows, int width) {
-    int n = end(z, zOff, rows, width) - zOff;
-    end(g, gOff, rows, width);
+    int n = span(z, zOff, g, gOff, rows, width);
     for (int i = 0; i < n; i++) {
       float x = z[zOff + i];
       g[gOff + i] *= x > 0f && x < 6f ? 1f : 0f;

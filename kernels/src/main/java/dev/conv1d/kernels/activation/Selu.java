@@ -21,8 +21,7 @@ final class Selu extends BaseActivation {
 
   @Override
   public void backward(float[] z, int zOff, float[] g, int gOff, int rows, int width) {
-    int n = end(z, zOff, rows, width) - zOff;
-    end(g, gOff, rows, width);
+    int n = span(z, zOff, g, gOff, rows, width);
     for (int i = 0; i < n; i++) {
       double x = z[zOff + i];
       g[gOff + i] = (float) (g[gOff + i] * (x > 0 ? SCALE : SCALE * ALPHA * Math.exp(x)));

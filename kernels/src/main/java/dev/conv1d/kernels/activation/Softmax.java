@@ -35,8 +35,7 @@ final class Softmax extends BaseActivation {
 
   @Override
   public void backward(float[] z, int zOff, float[] g, int gOff, int rows, int width) {
-    end(z, zOff, rows, width);
-    end(g, gOff, rows, width);
+    span(z, zOff, g, gOff, rows, width);
     for (int r = 0; r < rows; r++) {
       int zf = zOff + r * width;
       int gf = gOff + r * width;

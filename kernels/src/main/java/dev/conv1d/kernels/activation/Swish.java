@@ -22,8 +22,7 @@ final class Swish extends BaseActivation {
 
   @Override
   public void backward(float[] z, int zOff, float[] g, int gOff, int rows, int width) {
-    int n = end(z, zOff, rows, width) - zOff;
-    end(g, gOff, rows, width);
+    int n = span(z, zOff, g, gOff, rows, width);
     for (int i = 0; i < n; i++) {
       double x = z[zOff + i];
       double s = Sigmoid.of(x);

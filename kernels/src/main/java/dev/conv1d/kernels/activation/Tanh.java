@@ -16,8 +16,7 @@ final class Tanh extends BaseActivation {
 
   @Override
   public void backward(float[] z, int zOff, float[] g, int gOff, int rows, int width) {
-    int n = end(z, zOff, rows, width) - zOff;
-    end(g, gOff, rows, width);
+    int n = span(z, zOff, g, gOff, rows, width);
     for (int i = 0; i < n; i++) {
       double t = Math.tanh(z[zOff + i]);
       g[gOff + i] = (float) (g[gOff + i] * (1 - t * t));

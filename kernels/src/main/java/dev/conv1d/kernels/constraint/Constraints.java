@@ -3,7 +3,6 @@ package dev.conv1d.kernels.constraint;
 import dev.conv1d.kernels.keras.KerasArgs;
 import dev.conv1d.kernels.keras.KerasCall;
 import dev.conv1d.kernels.keras.KerasFormat;
-import dev.conv1d.kernels.keras.Shapes;
 import dev.conv1d.kernels.spec.Args;
 import java.util.List;
 
@@ -31,12 +30,7 @@ public final class Constraints {
       + " | min_max_norm(min_value=0.0, max_value=1.0, rate=1.0, " + AXIS + ") | non_neg | unit_norm(" + AXIS + ")"
       + " (axis defaults to each filter's norm)";
 
-  private static final Constraint NONE = new BaseConstraint("None") {
-    @Override
-    public void apply(float[] w, int[] shape) {
-      Shapes.check(w, shape);
-    }
-  };
+  private static final Constraint NONE = new NoConstraint();
 
   /** Every name {@link #parse} accepts besides "None". */
   public static List<String> names() {

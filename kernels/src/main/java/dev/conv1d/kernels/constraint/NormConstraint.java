@@ -1,18 +1,19 @@
 package dev.conv1d.kernels.constraint;
 
 import dev.conv1d.kernels.keras.Shapes;
+import dev.conv1d.kernels.keras.SpecIdentity;
 
 /**
  * Keras' norm constraints: w * desired(norm) / (epsilon + norm) per slice, where norm is the L2 norm over the
  * reduced axes (keepdims) and epsilon = 1e-7 is Keras' backend epsilon. Norms and factors are computed in
  * double, then each weight is rounded back to float once.
  */
-abstract class NormConstraint extends BaseConstraint {
+abstract class NormConstraint extends SpecIdentity implements Constraint {
   static final double EPSILON = 1e-7;
   private final Axis axis;
 
   NormConstraint(String spec, Axis axis) {
-    super(spec);
+    super(Constraint.class, spec);
     this.axis = axis;
   }
 

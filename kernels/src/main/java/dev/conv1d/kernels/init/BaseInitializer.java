@@ -1,13 +1,12 @@
 package dev.conv1d.kernels.init;
 
 import dev.conv1d.kernels.keras.Shapes;
+import dev.conv1d.kernels.keras.SpecIdentity;
 
 /** Shape check and spec-based identity shared by all initializers: two that print alike fill alike. */
-abstract class BaseInitializer implements Initializer {
-  private final String spec;
-
+abstract class BaseInitializer extends SpecIdentity implements Initializer {
   BaseInitializer(String spec) {
-    this.spec = spec;
+    super(Initializer.class, spec);
   }
 
   @Override
@@ -18,24 +17,4 @@ abstract class BaseInitializer implements Initializer {
 
   /** {@link #fill} after the shape check. */
   abstract void fillChecked(float[] w, int[] shape, long seed);
-
-  @Override
-  public final String spec() {
-    return spec;
-  }
-
-  @Override
-  public final boolean equals(Object o) {
-    return o instanceof Initializer && spec.equals(((Initializer) o).spec());
-  }
-
-  @Override
-  public final int hashCode() {
-    return spec.hashCode();
-  }
-
-  @Override
-  public final String toString() {
-    return spec;
-  }
 }

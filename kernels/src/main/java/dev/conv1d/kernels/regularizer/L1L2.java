@@ -1,17 +1,17 @@
 package dev.conv1d.kernels.regularizer;
 
+import dev.conv1d.kernels.keras.SpecIdentity;
 import dev.conv1d.kernels.spec.Args;
 
 /** The one implementation: l1, l2 and l1_l2 differ only in which strengths are set and how they print. */
-final class L1L2 implements Regularizer {
+final class L1L2 extends SpecIdentity implements Regularizer {
   private final double l1;
   private final double l2;
-  private final String spec;
 
   L1L2(double l1, double l2, String spec) {
+    super(Regularizer.class, spec);
     this.l1 = l1;
     this.l2 = l2;
-    this.spec = spec;
   }
 
   @Override
@@ -52,25 +52,5 @@ final class L1L2 implements Regularizer {
   @Override
   public double l2() {
     return l2;
-  }
-
-  @Override
-  public String spec() {
-    return spec;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Regularizer && spec.equals(((Regularizer) o).spec());
-  }
-
-  @Override
-  public int hashCode() {
-    return spec.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return spec;
   }
 }
