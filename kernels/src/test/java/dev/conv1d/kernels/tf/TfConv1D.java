@@ -63,6 +63,13 @@ import org.tensorflow.types.TInt32;
  * the mathematically required answer: no output, zero input gradient, no gradient contribution. A refusal for
  * any other reason is rethrown.
  *
+ * <p>Seen with TensorFlow 2.18.0 (TF Java 1.1.0) on x86-64 CPU. With oneDNN on (TensorFlow's default): grouped
+ * Conv2D and its gradients, dilated Conv2D gradients and NCHW all run; but a VALID Conv2D whose output would be
+ * empty (0 &lt;= L - rf + s &lt; s) returns an uninitialized tensor shaped like its input (then BiasAdd refuses it).
+ * With {@code TF_ENABLE_ONEDNN_OPTS=0} (Eigen kernels): Conv2DBackpropInput/Filter refuse dilation &gt; 1 and
+ * grouped gradients ("not supported on CPU"), Conv2D refuses NCHW, and Conv2DBackpropFilter with an empty
+ * output gradient crashes the process (SIGSEGV), so empty outputs are not sent to TensorFlow in that mode.
+ *
  * <p>One {@link Graph} and {@link Session} are built per distinct graph structure (padding mode, strides,
  * dilation, path, bias, layout) and reused with placeholders; {@link #close()} frees them all.
  */
