@@ -35,9 +35,9 @@ public final class Weights {
     Args.notNull("kernel", kernel);
     int k = kernel.length;
     if (k == 0) throw Args.invalid("kernel", "[]", "kernel_size must be >= 1");
-    int c = kernel[0].length;
+    int c = Args.notNull("kernel[0]", kernel[0]).length;
     if (c == 0) throw Args.invalid("kernel[0]", "[]", "in_channels/groups must be >= 1");
-    int f = kernel[0][0].length;
+    int f = Args.notNull("kernel[0][0]", kernel[0][0]).length;
     float[] flat = new float[Math.multiplyExact(Math.multiplyExact(k, c), f)];
     for (int i = 0; i < k; i++) {
       if (kernel[i] == null || kernel[i].length != c) {

@@ -99,6 +99,7 @@ public final class Conv1DSpec {
 
   /** Zeros virtually added before the first step. */
   public int padLeft(int length) {
+    Args.nonNegative("length", length);
     switch (padding) {
       case VALID:
         return 0;

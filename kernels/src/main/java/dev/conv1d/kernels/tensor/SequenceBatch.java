@@ -40,7 +40,7 @@ public final class SequenceBatch {
   }
 
   public static SequenceBatch of(float[] values, int[] offsets, int channels, DataFormat layout) {
-    return new SequenceBatch(values, offsets, offsets.length - 1, channels, layout);
+    return new SequenceBatch(values, offsets, notEmpty(offsets).length - 1, channels, layout);
   }
 
   public static SequenceBatch of(float[] values, int[] offsets, int count, int channels, DataFormat layout) {
@@ -49,14 +49,23 @@ public final class SequenceBatch {
 
   /** A zeroed batch with the given offsets. */
   public static SequenceBatch allocate(int[] offsets, int channels, DataFormat layout) {
+    notEmpty(offsets);
+    Args.positive("channels", channels);
     long n = (long) offsets[offsets.length - 1] * channels;
     if (n > Integer.MAX_VALUE - 8) throw Args.invalid("offsets", n + " elements", "exceeds one Java array");
-    return new SequenceBatch(new float[(int) n], offsets, offsets.length - 1, channels, layout);
+    // A negative size means bad offsets: the constructor names the offending entry.
+    return new SequenceBatch(new float[(int) Math.max(0, n)], offsets, offsets.length - 1, channels, layout);
   }
 
   /** One sequence. */
   public static SequenceBatch single(float[] values, int length, int channels, DataFormat layout) {
-    return new SequenceBatch(values, new int[] {0, length}, 1, channels, layout);
+    return new SequenceBatch(values, new int[] {0, Args.nonNegative("length", length)}, 1, channels, layout);
+  }
+
+  private static int[] notEmpty(int[] offsets) {
+    Args.notNull("offsets", offsets);
+    if (offsets.length == 0) throw Args.invalid("offsets", "length 0", "must hold count+1 >= 1 entries");
+    return offsets;
   }
 
   public float[] values() { return values; }

@@ -28,6 +28,34 @@ public final class RandomCases {
         .useBias(r.nextInt(4) != 0).build();
   }
 
+  /**
+   * A random valid spec with explicit bounds: strides 1..maxStrides when undilated, dilation 1..maxDilation when
+   * unstrided (Keras forbids both > 1), up to maxGroups groups of 1..maxGroupIn channels and 1..maxGroupFilters
+   * filters each, kernel 1..maxKernel, any padding, layout and bias.
+   */
+  public static Conv1DSpec spec(SplittableRandom r, int maxGroupIn, int maxGroupFilters, int maxKernel,
+      int maxStrides, int maxDilation, int maxGroups) {
+    int groups = r.nextInt(3) == 0 ? 1 + r.nextInt(maxGroups) : 1;
+    int strides = 1, dilation = 1;
+    if (r.nextBoolean()) strides = 1 + r.nextInt(maxStrides);
+    else dilation = 1 + r.nextInt(maxDilation);
+    return Conv1DSpec.builder().inChannels((1 + r.nextInt(maxGroupIn)) * groups)
+        .filters((1 + r.nextInt(maxGroupFilters)) * groups).groups(groups)
+        .kernelSize(1 + r.nextInt(maxKernel)).strides(strides).dilationRate(dilation)
+        .padding(Padding.values()[r.nextInt(3)])
+        .dataFormat(r.nextBoolean() ? DataFormat.CHANNELS_LAST : DataFormat.CHANNELS_FIRST)
+        .useBias(r.nextInt(4) != 0).build();
+  }
+
+  /** A batch with the given sequence lengths, random values. */
+  public static SequenceBatch batch(SplittableRandom r, Conv1DSpec s, int... lengths) {
+    int[] offs = new int[lengths.length + 1];
+    for (int i = 0; i < lengths.length; i++) offs[i + 1] = offs[i] + lengths[i];
+    SequenceBatch b = SequenceBatch.allocate(offs, s.inChannels(), s.dataFormat());
+    fill(r, b.values());
+    return b;
+  }
+
   /** A ragged batch: lengths include 0, 1 and lengths shorter than the receptive field. */
   public static SequenceBatch batch(SplittableRandom r, Conv1DSpec s, int count, int maxLength) {
     int[] offs = new int[count + 1];
