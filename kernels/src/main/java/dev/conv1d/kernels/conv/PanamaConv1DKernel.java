@@ -1,14 +1,16 @@
 package dev.conv1d.kernels.conv;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API engine. Loaded only by reflection from {@link ConvKernels} once jdk.incubator.vector is known to be
- * readable, so JVMs without the module never link this class. Register tiles: 4 output rows x 2 vectors of
- * output columns (8 accumulators), weights packed in zero-padded panels of 2 vectors so the inner loop does two
- * contiguous loads and four broadcasts per eight FMAs.
+ * readable, so JVMs without the module never link this class.
+ *
+ * <p>Output columns are split into panels of two vectors (register tile 6 rows x 2 vectors = 12 accumulators), then
+ * at most one panel of one vector (12 rows x 1 vector), then fewer than one vector of columns done in plain Java.
+ * Weights are packed panel by panel so the inner loop reads them contiguously. Every store is full-width and
+ * written inline: a vector passed to a helper that C2 does not inline gets boxed, which costs 10x.
  */
 final class PanamaConv1DKernel implements Conv1DKernel {
   static final PanamaConv1DKernel INSTANCE = new PanamaConv1DKernel();
@@ -16,12 +18,6 @@ final class PanamaConv1DKernel implements Conv1DKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int V = S.length();
   private static final int NR = 2 * V;
-  @SuppressWarnings("unchecked")
-  private static final VectorMask<Float>[] PREFIX = new VectorMask[V + 1];
-
-  static {
-    for (int n = 0; n <= V; n++) PREFIX[n] = S.indexInRange(0, n);
-  }
 
   private PanamaConv1DKernel() {}
 
@@ -33,85 +29,173 @@ final class PanamaConv1DKernel implements Conv1DKernel {
   @Override
   public float[] pack(float[] w, int colOff, int ldw, int taps, int cin, int cout) {
     int depth = taps * cin;
-    int panels = (cout + NR - 1) / NR;
-    float[] p = new float[panels * depth * NR];
-    for (int pn = 0; pn < panels; pn++) {
-      int f0 = pn * NR, n = Math.min(NR, cout - f0);
-      for (int r = 0; r < depth; r++) {
-        System.arraycopy(w, r * ldw + colOff + f0, p, (pn * depth + r) * NR, n);
-      }
+    float[] p = new float[depth * cout];
+    int at = 0, f0 = 0;
+    for (; f0 + NR <= cout; f0 += NR) at = packPanel(w, colOff + f0, ldw, depth, NR, p, at);
+    if (f0 + V <= cout) {
+      at = packPanel(w, colOff + f0, ldw, depth, V, p, at);
+      f0 += V;
     }
+    if (f0 < cout) packPanel(w, colOff + f0, ldw, depth, cout - f0, p, at);
     return p;
+  }
+
+  private static int packPanel(float[] w, int col, int ldw, int depth, int width, float[] p, int at) {
+    for (int r = 0; r < depth; r++, at += width) System.arraycopy(w, r * ldw + col, p, at, width);
+    return at;
   }
 
   @Override
   public void convTile(float[] win, int winOff, int rowStride, int tapStride, int taps, int cin, float[] p,
       float[] out, int outOff, int outRowStride, int rows, int cout) {
     int depth = taps * cin;
-    int panels = (cout + NR - 1) / NR;
-    for (int pn = 0; pn < panels; pn++) {
-      int f0 = pn * NR, n = Math.min(NR, cout - f0);
-      int pBase = pn * depth * NR;
+    int f0 = 0, pAt = 0;
+    for (; f0 + NR <= cout; f0 += NR, pAt += depth * NR) {
       int t = 0;
-      for (; t + 4 <= rows; t += 4) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        int a0 = winOff + t * rowStride;
-        int wi = pBase;
-        for (int k = 0; k < taps; k++) {
-          int a = a0 + k * tapStride;
-          for (int c = 0; c < cin; c++, a++, wi += NR) {
-            FloatVector w0 = FloatVector.fromArray(S, p, wi);
-            FloatVector w1 = FloatVector.fromArray(S, p, wi + V);
-            FloatVector x = FloatVector.broadcast(S, win[a]);
-            c00 = x.fma(w0, c00);
-            c01 = x.fma(w1, c01);
-            x = FloatVector.broadcast(S, win[a + rowStride]);
-            c10 = x.fma(w0, c10);
-            c11 = x.fma(w1, c11);
-            x = FloatVector.broadcast(S, win[a + 2 * rowStride]);
-            c20 = x.fma(w0, c20);
-            c21 = x.fma(w1, c21);
-            x = FloatVector.broadcast(S, win[a + 3 * rowStride]);
-            c30 = x.fma(w0, c30);
-            c31 = x.fma(w1, c31);
-          }
-        }
-        int o = outOff + t * outRowStride + f0;
-        store(c00, c01, out, o, n);
-        store(c10, c11, out, o + outRowStride, n);
-        store(c20, c21, out, o + 2 * outRowStride, n);
-        store(c30, c31, out, o + 3 * outRowStride, n);
+      for (; t + 6 <= rows; t += 6) {
+        conv6x2(win, winOff + t * rowStride, rowStride, tapStride, taps, cin, p, pAt, out,
+            outOff + t * outRowStride + f0, outRowStride);
       }
       for (; t < rows; t++) {
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
-        int a0 = winOff + t * rowStride;
-        int wi = pBase;
+        int wi = pAt;
         for (int k = 0; k < taps; k++) {
-          int a = a0 + k * tapStride;
-          for (int c = 0; c < cin; c++, a++, wi += NR) {
-            FloatVector x = FloatVector.broadcast(S, win[a]);
+          int a = winOff + t * rowStride + k * tapStride;
+          for (int c = 0; c < cin; c++, wi += NR) {
+            FloatVector x = FloatVector.broadcast(S, win[a + c]);
             c0 = x.fma(FloatVector.fromArray(S, p, wi), c0);
             c1 = x.fma(FloatVector.fromArray(S, p, wi + V), c1);
           }
         }
-        store(c0, c1, out, outOff + t * outRowStride + f0, n);
+        int o = outOff + t * outRowStride + f0;
+        c0.intoArray(out, o);
+        c1.intoArray(out, o + V);
+      }
+    }
+    if (f0 + V <= cout) {
+      int t = 0;
+      for (; t + 12 <= rows; t += 12) {
+        conv12x1(win, winOff + t * rowStride, rowStride, tapStride, taps, cin, p, pAt, out,
+            outOff + t * outRowStride + f0, outRowStride);
+      }
+      for (; t < rows; t++) {
+        FloatVector c0 = FloatVector.zero(S);
+        int wi = pAt;
+        for (int k = 0; k < taps; k++) {
+          int a = winOff + t * rowStride + k * tapStride;
+          for (int c = 0; c < cin; c++, wi += V) {
+            c0 = FloatVector.broadcast(S, win[a + c]).fma(FloatVector.fromArray(S, p, wi), c0);
+          }
+        }
+        c0.intoArray(out, outOff + t * outRowStride + f0);
+      }
+      f0 += V;
+      pAt += depth * V;
+    }
+    if (f0 < cout) {
+      int width = cout - f0;
+      for (int t = 0; t < rows; t++) {
+        int o = outOff + t * outRowStride + f0;
+        for (int f = 0; f < width; f++) out[o + f] = 0f;
+        int wi = pAt;
+        for (int k = 0; k < taps; k++) {
+          int a = winOff + t * rowStride + k * tapStride;
+          for (int c = 0; c < cin; c++, wi += width) {
+            float x = win[a + c];
+            for (int f = 0; f < width; f++) out[o + f] += x * p[wi + f];
+          }
+        }
       }
     }
   }
 
-  private static void store(FloatVector lo, FloatVector hi, float[] out, int o, int n) {
-    if (n == NR) {
-      lo.intoArray(out, o);
-      hi.intoArray(out, o + V);
-    } else if (n > V) {
-      lo.intoArray(out, o);
-      hi.intoArray(out, o + V, PREFIX[n - V]);
-    } else {
-      lo.intoArray(out, o, PREFIX[n]);
+  /** Six rows times two vectors of columns. */
+  private static void conv6x2(float[] win, int a0, int rs, int tapStride, int taps, int cin, float[] p, int pAt,
+      float[] out, int o, int ors) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    int wi = pAt;
+    for (int k = 0; k < taps; k++) {
+      int a = a0 + k * tapStride;
+      for (int c = 0; c < cin; c++, a++, wi += NR) {
+        FloatVector w0 = FloatVector.fromArray(S, p, wi);
+        FloatVector w1 = FloatVector.fromArray(S, p, wi + V);
+        FloatVector x = FloatVector.broadcast(S, win[a]);
+        c00 = x.fma(w0, c00);
+        c01 = x.fma(w1, c01);
+        x = FloatVector.broadcast(S, win[a + rs]);
+        c10 = x.fma(w0, c10);
+        c11 = x.fma(w1, c11);
+        x = FloatVector.broadcast(S, win[a + 2 * rs]);
+        c20 = x.fma(w0, c20);
+        c21 = x.fma(w1, c21);
+        x = FloatVector.broadcast(S, win[a + 3 * rs]);
+        c30 = x.fma(w0, c30);
+        c31 = x.fma(w1, c31);
+        x = FloatVector.broadcast(S, win[a + 4 * rs]);
+        c40 = x.fma(w0, c40);
+        c41 = x.fma(w1, c41);
+        x = FloatVector.broadcast(S, win[a + 5 * rs]);
+        c50 = x.fma(w0, c50);
+        c51 = x.fma(w1, c51);
+      }
     }
+    c00.intoArray(out, o);
+    c01.intoArray(out, o + V);
+    c10.intoArray(out, o + ors);
+    c11.intoArray(out, o + ors + V);
+    c20.intoArray(out, o + 2 * ors);
+    c21.intoArray(out, o + 2 * ors + V);
+    c30.intoArray(out, o + 3 * ors);
+    c31.intoArray(out, o + 3 * ors + V);
+    c40.intoArray(out, o + 4 * ors);
+    c41.intoArray(out, o + 4 * ors + V);
+    c50.intoArray(out, o + 5 * ors);
+    c51.intoArray(out, o + 5 * ors + V);
+  }
+
+  /** Twelve rows times one vector of columns (narrow layers such as 16 filters on 512-bit vectors). */
+  private static void conv12x1(float[] win, int a0, int rs, int tapStride, int taps, int cin, float[] p, int pAt,
+      float[] out, int o, int ors) {
+    FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
+    FloatVector c3 = FloatVector.zero(S), c4 = FloatVector.zero(S), c5 = FloatVector.zero(S);
+    FloatVector c6 = FloatVector.zero(S), c7 = FloatVector.zero(S), c8 = FloatVector.zero(S);
+    FloatVector c9 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    int wi = pAt;
+    for (int k = 0; k < taps; k++) {
+      int a = a0 + k * tapStride;
+      for (int c = 0; c < cin; c++, a++, wi += V) {
+        FloatVector w = FloatVector.fromArray(S, p, wi);
+        c0 = FloatVector.broadcast(S, win[a]).fma(w, c0);
+        c1 = FloatVector.broadcast(S, win[a + rs]).fma(w, c1);
+        c2 = FloatVector.broadcast(S, win[a + 2 * rs]).fma(w, c2);
+        c3 = FloatVector.broadcast(S, win[a + 3 * rs]).fma(w, c3);
+        c4 = FloatVector.broadcast(S, win[a + 4 * rs]).fma(w, c4);
+        c5 = FloatVector.broadcast(S, win[a + 5 * rs]).fma(w, c5);
+        c6 = FloatVector.broadcast(S, win[a + 6 * rs]).fma(w, c6);
+        c7 = FloatVector.broadcast(S, win[a + 7 * rs]).fma(w, c7);
+        c8 = FloatVector.broadcast(S, win[a + 8 * rs]).fma(w, c8);
+        c9 = FloatVector.broadcast(S, win[a + 9 * rs]).fma(w, c9);
+        c10 = FloatVector.broadcast(S, win[a + 10 * rs]).fma(w, c10);
+        c11 = FloatVector.broadcast(S, win[a + 11 * rs]).fma(w, c11);
+      }
+    }
+    c0.intoArray(out, o);
+    c1.intoArray(out, o + ors);
+    c2.intoArray(out, o + 2 * ors);
+    c3.intoArray(out, o + 3 * ors);
+    c4.intoArray(out, o + 4 * ors);
+    c5.intoArray(out, o + 5 * ors);
+    c6.intoArray(out, o + 6 * ors);
+    c7.intoArray(out, o + 7 * ors);
+    c8.intoArray(out, o + 8 * ors);
+    c9.intoArray(out, o + 9 * ors);
+    c10.intoArray(out, o + 10 * ors);
+    c11.intoArray(out, o + 11 * ors);
   }
 
   @Override
@@ -146,10 +230,17 @@ final class PanamaConv1DKernel implements Conv1DKernel {
           c31 = x.fma(g1, c31);
         }
         int o = accOff + r * accRowStride + f0;
-        addInto(c00, c01, acc, o);
-        addInto(c10, c11, acc, o + accRowStride);
-        addInto(c20, c21, acc, o + 2 * accRowStride);
-        addInto(c30, c31, acc, o + 3 * accRowStride);
+        FloatVector.fromArray(S, acc, o).add(c00).intoArray(acc, o);
+        FloatVector.fromArray(S, acc, o + V).add(c01).intoArray(acc, o + V);
+        o += accRowStride;
+        FloatVector.fromArray(S, acc, o).add(c10).intoArray(acc, o);
+        FloatVector.fromArray(S, acc, o + V).add(c11).intoArray(acc, o + V);
+        o += accRowStride;
+        FloatVector.fromArray(S, acc, o).add(c20).intoArray(acc, o);
+        FloatVector.fromArray(S, acc, o + V).add(c21).intoArray(acc, o + V);
+        o += accRowStride;
+        FloatVector.fromArray(S, acc, o).add(c30).intoArray(acc, o);
+        FloatVector.fromArray(S, acc, o + V).add(c31).intoArray(acc, o + V);
       }
       for (; r < depth; r++) {
         int a = winOff + offset(r, cin, tapStride);
@@ -160,11 +251,63 @@ final class PanamaConv1DKernel implements Conv1DKernel {
           c0 = x.fma(FloatVector.fromArray(S, dz, d), c0);
           c1 = x.fma(FloatVector.fromArray(S, dz, d + V), c1);
         }
-        addInto(c0, c1, acc, accOff + r * accRowStride + f0);
+        int o = accOff + r * accRowStride + f0;
+        FloatVector.fromArray(S, acc, o).add(c0).intoArray(acc, o);
+        FloatVector.fromArray(S, acc, o + V).add(c1).intoArray(acc, o + V);
       }
     }
+    if (f0 + V <= cout) {
+      int r = 0;
+      for (; r + 8 <= depth; r += 8) {
+        int a0 = winOff + offset(r, cin, tapStride), a1 = winOff + offset(r + 1, cin, tapStride);
+        int a2 = winOff + offset(r + 2, cin, tapStride), a3 = winOff + offset(r + 3, cin, tapStride);
+        int a4 = winOff + offset(r + 4, cin, tapStride), a5 = winOff + offset(r + 5, cin, tapStride);
+        int a6 = winOff + offset(r + 6, cin, tapStride), a7 = winOff + offset(r + 7, cin, tapStride);
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S), c4 = FloatVector.zero(S), c5 = FloatVector.zero(S);
+        FloatVector c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+        int d = dzOff + f0, tr = 0;
+        for (int t = 0; t < rows; t++, d += dzRowStride, tr += rowStride) {
+          FloatVector g = FloatVector.fromArray(S, dz, d);
+          c0 = FloatVector.broadcast(S, win[a0 + tr]).fma(g, c0);
+          c1 = FloatVector.broadcast(S, win[a1 + tr]).fma(g, c1);
+          c2 = FloatVector.broadcast(S, win[a2 + tr]).fma(g, c2);
+          c3 = FloatVector.broadcast(S, win[a3 + tr]).fma(g, c3);
+          c4 = FloatVector.broadcast(S, win[a4 + tr]).fma(g, c4);
+          c5 = FloatVector.broadcast(S, win[a5 + tr]).fma(g, c5);
+          c6 = FloatVector.broadcast(S, win[a6 + tr]).fma(g, c6);
+          c7 = FloatVector.broadcast(S, win[a7 + tr]).fma(g, c7);
+        }
+        int o = accOff + r * accRowStride + f0;
+        FloatVector.fromArray(S, acc, o).add(c0).intoArray(acc, o);
+        o += accRowStride;
+        FloatVector.fromArray(S, acc, o).add(c1).intoArray(acc, o);
+        o += accRowStride;
+        FloatVector.fromArray(S, acc, o).add(c2).intoArray(acc, o);
+        o += accRowStride;
+        FloatVector.fromArray(S, acc, o).add(c3).intoArray(acc, o);
+        o += accRowStride;
+        FloatVector.fromArray(S, acc, o).add(c4).intoArray(acc, o);
+        o += accRowStride;
+        FloatVector.fromArray(S, acc, o).add(c5).intoArray(acc, o);
+        o += accRowStride;
+        FloatVector.fromArray(S, acc, o).add(c6).intoArray(acc, o);
+        o += accRowStride;
+        FloatVector.fromArray(S, acc, o).add(c7).intoArray(acc, o);
+      }
+      for (; r < depth; r++) {
+        int a = winOff + offset(r, cin, tapStride);
+        FloatVector c0 = FloatVector.zero(S);
+        int d = dzOff + f0, tr = 0;
+        for (int t = 0; t < rows; t++, d += dzRowStride, tr += rowStride) {
+          c0 = FloatVector.broadcast(S, win[a + tr]).fma(FloatVector.fromArray(S, dz, d), c0);
+        }
+        int o = accOff + r * accRowStride + f0;
+        FloatVector.fromArray(S, acc, o).add(c0).intoArray(acc, o);
+      }
+      f0 += V;
+    }
     if (f0 < cout) {
-      // Column tail narrower than two vectors: scalar, as C2 vectorizes this simple axpy well enough.
       for (int r = 0; r < depth; r++) {
         int a = winOff + offset(r, cin, tapStride);
         int o = accOff + r * accRowStride;
@@ -179,10 +322,5 @@ final class PanamaConv1DKernel implements Conv1DKernel {
 
   private static int offset(int r, int cin, int tapStride) {
     return (r / cin) * tapStride + r % cin;
-  }
-
-  private static void addInto(FloatVector lo, FloatVector hi, float[] acc, int o) {
-    FloatVector.fromArray(S, acc, o).add(lo).intoArray(acc, o);
-    FloatVector.fromArray(S, acc, o + V).add(hi).intoArray(acc, o + V);
   }
 }
