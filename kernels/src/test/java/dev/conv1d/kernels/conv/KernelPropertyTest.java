@@ -3,15 +3,21 @@ package dev.conv1d.kernels.conv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.conv1d.kernels.activation.Activation;
 import dev.conv1d.kernels.activation.Activations;
 import dev.conv1d.kernels.spec.Conv1DSpec;
+import dev.conv1d.kernels.spec.DataFormat;
 import dev.conv1d.kernels.tensor.SequenceBatch;
 import dev.conv1d.kernels.testing.Close;
 import dev.conv1d.kernels.testing.NaiveConv1D;
 import dev.conv1d.kernels.testing.RandomCases;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,11 +28,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Hundreds of random configurations (every padding, strides, dilation, groups, both layouts, ragged batches with
  * empty, length-1 and shorter-than-kernel sequences, 1 and 2 threads): every engine this JVM can run must agree
- * with the naive oracle in all three directions.
+ * with the naive oracle in all three directions, and with a random activation fused into the forward pass.
  */
 @Tag("kernel-path")
 class KernelPropertyTest {
   static final double TOL = 1e-4;
+
+  /** Every activation name plus the non-default parameter forms. */
+  static final List<String> ACTIVATIONS = activations();
+
+  private static List<String> activations() {
+    List<String> a = new ArrayList<>(Activations.names());
+    a.addAll(List.of("gelu(approximate=True)", "leaky_relu(negative_slope=0.1)", "elu(alpha=0.5)"));
+    return List.copyOf(a);
+  }
 
   static Stream<Arguments> engines() {
     List<Arguments> a = new ArrayList<>();
@@ -48,8 +63,14 @@ class KernelPropertyTest {
 
   private static void runCases(Conv1DKernel engine, int cases, boolean big, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
-    int checked = 0;
+    // Activations come from their own stream so the configurations stay those of the linear-only comparison;
+    // each run of ACTIVATIONS.size() cases takes every activation once, in a random order.
+    SplittableRandom ra = new SplittableRandom(seed ^ 0xAC71BA7E5L);
+    List<String> order = new ArrayList<>(ACTIVATIONS);
+    Set<String> used = new TreeSet<>();
+    int checked = 0, fused = 0;
     for (int n = 0; n < cases; n++) {
+      if (n % order.size() == 0) shuffle(order, ra);
       Conv1DSpec s = RandomCases.spec(r, big);
       SequenceBatch x = RandomCases.batch(r, s, r.nextInt(5), big ? 70 : 30);
       float[] kernel = RandomCases.floats(r, s.kernelLength());
@@ -77,8 +98,102 @@ class KernelPropertyTest {
         if (db != null) Close.check(what + " bias gradient", db, 0, NaiveConv1D.biasGradient(s, dz), TOL);
         checked++;
       }
+      String act = order.get(n % order.size());
+      fused += checkFusedActivation(engine, s, kernel, bias, x, act, what);
+      used.add(act);
     }
     assertEquals(cases, checked);
+    assertEquals(2 * cases, fused);
+    assertEquals(new TreeSet<>(ACTIVATIONS), used);
+  }
+
+  private static void shuffle(List<String> a, SplittableRandom r) {
+    for (int i = a.size() - 1; i > 0; i--) Collections.swap(a, i, r.nextInt(i + 1));
+  }
+
+  /**
+   * forward with the activation fused in (applied per tile, on the transposed tile for channels_first) against
+   * the oracle's act(conv(x) + b), and forwardPreActivation against conv(x) + b, on 1 and 2 threads.
+   */
+  private static int checkFusedActivation(Conv1DKernel engine, Conv1DSpec s, float[] kernel, float[] bias,
+      SequenceBatch x, String actSpec, String what) {
+    Activation act = Activations.parse(actSpec);
+    Conv1DOp op = Conv1DOp.of(s, Weights.ofFlat(kernel, s.kernelSize(), s.groupInChannels(), s.filters(), bias), act,
+        engine);
+    SequenceBatch want = NaiveConv1D.forward(s, kernel, bias, act, x);
+    SequenceBatch wantZ = NaiveConv1D.preActivation(s, kernel, bias, x);
+    int done = 0;
+    for (int threads = 1; threads <= 2; threads++) {
+      String w = what + " activation " + actSpec + " threads " + threads;
+      try (Workspace ws = Workspace.create(threads)) {
+        SequenceBatch y = op.newOutput(x);
+        Arrays.fill(y.values(), Float.NaN);
+        op.forward(x, y, ws);
+        Close.check(w + " fused forward", y, want, TOL);
+        SequenceBatch z = op.newOutput(x);
+        Arrays.fill(z.values(), Float.NaN);
+        op.forwardPreActivation(x, z, ws);
+        Close.check(w + " pre-activation", z, wantZ, TOL);
+        done++;
+      }
+    }
+    return done;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
+  void activationBackwardIsTheActivationStepByStep(String name, Conv1DKernel engine) {
+    SplittableRandom r = new SplittableRandom(0xBAC4L);
+    int checked = 0;
+    for (String spec : ACTIVATIONS) {
+      Activation act = Activations.parse(spec);
+      for (DataFormat layout : DataFormat.values()) {
+        int f = 1 + r.nextInt(9);
+        // One sequence longer than a channels_first tile of TILE_FLOATS / f rows, so tiles are stitched.
+        int[] lengths = {0, 5, 1, 16384 / f + 37, 3};
+        Conv1DSpec s = Conv1DSpec.builder().inChannels(1).filters(f).kernelSize(1).dataFormat(layout).build();
+        Conv1DOp op = Conv1DOp.of(s, Weights.ofFlat(RandomCases.floats(r, f), 1, 1, f, new float[f]), act, engine);
+        SequenceBatch z = lead(r, lengths, f, layout, 2, 4.0);
+        SequenceBatch g = lead(r, lengths, f, layout, 5, 1.0);
+        float[] zBefore = z.values().clone(), gBefore = g.values().clone();
+        try (Workspace ws = Workspace.create()) {
+          op.activationBackward(z, g, ws);
+        }
+        String what = spec + " " + layout.keras() + " filters " + f;
+        assertTrue(Arrays.equals(zBefore, z.values()), what + ": z modified");
+        for (int j = 0; j < g.start(0); j++) assertEquals(gBefore[j], g.values()[j], what + ": g written before its start");
+        SequenceBatch g0 = SequenceBatch.of(gBefore, g.offsets(), f, layout);
+        float[] zr = new float[f], gr = new float[f];
+        for (int i = 0; i < z.count(); i++) {
+          for (int t = 0; t < z.length(i); t++) {
+            for (int c = 0; c < f; c++) {
+              zr[c] = z.get(i, t, c);
+              gr[c] = g0.get(i, t, c);
+            }
+            act.backward(zr, 0, gr, 0, 1, f);
+            for (int c = 0; c < f; c++) {
+              if (Float.floatToIntBits(gr[c]) != Float.floatToIntBits(g.get(i, t, c))) {
+                assertEquals(gr[c], g.get(i, t, c), what + ": dL/dz at sequence " + i + " step " + t + " filter " + c);
+              }
+            }
+          }
+        }
+        checked++;
+      }
+    }
+    assertEquals(2 * ACTIVATIONS.size(), checked);
+  }
+
+  /** Random values in [-scale, scale] at steps {@code lead}.. of an array whose first lead steps are NaN. */
+  private static SequenceBatch lead(SplittableRandom r, int[] lengths, int channels, DataFormat layout, int lead,
+      double scale) {
+    int[] offs = new int[lengths.length + 1];
+    offs[0] = lead;
+    for (int i = 0; i < lengths.length; i++) offs[i + 1] = offs[i] + lengths[i];
+    float[] v = new float[offs[lengths.length] * channels];
+    Arrays.fill(v, Float.NaN);
+    for (int j = lead * channels; j < v.length; j++) v[j] = (float) ((r.nextDouble() * 2 - 1) * scale);
+    return SequenceBatch.of(v, offs, channels, layout);
   }
 
   private static String lengths(SequenceBatch x) {
