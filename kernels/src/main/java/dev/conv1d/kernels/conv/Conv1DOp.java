@@ -121,12 +121,18 @@ public final class Conv1DOp {
   }
 
   /**
-   * Overwrites {@code g} (dL/dy) with dL/dz in place, given the pre-activations {@code z} (same offsets).
+   * Overwrites {@code g} (dL/dy) with dL/dz in place, given the pre-activations {@code z} (same lengths, filters
+   * channels).
    */
   public void activationBackward(SequenceBatch z, SequenceBatch g, Workspace ws) {
-    if (activation.isLinear()) return;
-    checkSameShape("z", z, "g", g);
+    Args.notNull("z", z);
+    Args.notNull("g", g);
     int f = spec.filters();
+    if (z.channels() != f) {
+      throw Args.invalid("z", z.channels() + " channels", "must have filters = " + f + " channels");
+    }
+    checkSameShape("z", z, "g", g);
+    if (activation.isLinear()) return;
     if (z.layout() == DataFormat.CHANNELS_LAST) {
       for (int i = 0; i < z.count(); i++) activation.backward(z.values(), z.start(i), g.values(), g.start(i), z.length(i), f);
       return;

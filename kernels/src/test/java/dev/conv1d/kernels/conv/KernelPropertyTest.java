@@ -9,6 +9,7 @@ import dev.conv1d.kernels.spec.Conv1DSpec;
 import dev.conv1d.kernels.spec.DataFormat;
 import dev.conv1d.kernels.tensor.SequenceBatch;
 import dev.conv1d.kernels.testing.Close;
+import dev.conv1d.kernels.testing.Invalid;
 import dev.conv1d.kernels.testing.NaiveConv1D;
 import dev.conv1d.kernels.testing.RandomCases;
 import java.util.ArrayList;
@@ -182,6 +183,20 @@ class KernelPropertyTest {
       }
     }
     assertEquals(2 * ACTIVATIONS.size(), checked);
+  }
+
+  @Test
+  void activationBackwardRejectsBatchesOfAnotherWidth() {
+    Conv1DSpec s = Conv1DSpec.builder().inChannels(1).filters(4).kernelSize(1).build();
+    Conv1DOp op = Conv1DOp.of(s, Weights.ofFlat(new float[4], 1, 1, 4, new float[4]), Activations.softmax());
+    for (int channels : new int[] {2, 8}) {
+      SequenceBatch z = SequenceBatch.allocate(new int[] {0, 3}, channels, s.dataFormat());
+      SequenceBatch g = SequenceBatch.allocate(new int[] {0, 3}, channels, s.dataFormat());
+      try (Workspace ws = Workspace.create()) {
+        Invalid.assertInvalid(() -> op.activationBackward(z, g, ws), "z", channels + " channels",
+            "must have filters = 4 channels");
+      }
+    }
   }
 
   /** Random values in [-scale, scale] at steps {@code lead}.. of an array whose first lead steps are NaN. */
