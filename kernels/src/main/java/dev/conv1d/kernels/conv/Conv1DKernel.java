@@ -5,29 +5,31 @@ package dev.conv1d.kernels.conv;
  * zero-padded, channels_last input window, so an engine implements only those; tiling, padding, layouts,
  * groups and threads live once in the shared driver. Implementations are stateless and thread-safe.
  *
- * <p>Window addressing: the input value of output row {@code t}, tap {@code k}, channel {@code c} is
- * {@code win[winOff + t*rowStride + k*tapStride + c]}.
+ * <p>Window addressing: the reduction runs over {@code depth} = taps x channels in one flat loop; the input value
+ * of output row {@code t} and depth index {@code r} is {@code win[winOff + t*rowStride + offsets[r]]}. The driver
+ * builds {@code offsets} once per op (tap k, channel c at {@code k*tapStride + c}). A flat loop matters: C2 keeps
+ * vector accumulators in registers across one loop, but spills them across a nested tap/channel loop.
  */
 public interface Conv1DKernel {
   /** Short name with the reason it was chosen where relevant, e.g. "panama(256-bit)". */
   String name();
 
   /**
-   * Packs one group's weights into this engine's layout. The source holds
-   * {@code w[(k*cin + c)*ldw + colOff + f]} for tap k, channel c and output column f &lt; cout.
+   * Packs one group's weights into this engine's layout. The source holds {@code w[r*ldw + colOff + f]} for depth
+   * index r &lt; depth and output column f &lt; cout.
    */
-  float[] pack(float[] w, int colOff, int ldw, int taps, int cin, int cout);
+  float[] pack(float[] w, int colOff, int ldw, int depth, int cout);
 
   /**
-   * out[outOff + t*outRowStride + f] = sum over k, c of window(t, k, c) * w(k, c, f), for t &lt; rows, f &lt; cout.
+   * out[outOff + t*outRowStride + f] = sum over r &lt; depth of window(t, r) * w(r, f), for t &lt; rows, f &lt; cout.
    * Overwrites (does not accumulate into) the output.
    */
-  void convTile(float[] win, int winOff, int rowStride, int tapStride, int taps, int cin, float[] packed,
+  void convTile(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] packed,
       float[] out, int outOff, int outRowStride, int rows, int cout);
 
   /**
-   * acc[accOff + (k*cin + c)*accRowStride + f] += sum over t &lt; rows of window(t, k, c) * dz[dzOff + t*dzRowStride + f].
+   * acc[accOff + r*accRowStride + f] += sum over t &lt; rows of window(t, r) * dz[dzOff + t*dzRowStride + f].
    */
-  void kernelGradTile(float[] win, int winOff, int rowStride, int tapStride, int taps, int cin, float[] dz,
+  void kernelGradTile(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] dz,
       int dzOff, int dzRowStride, int rows, int cout, float[] acc, int accOff, int accRowStride);
 }

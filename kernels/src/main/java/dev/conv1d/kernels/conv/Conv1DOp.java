@@ -26,6 +26,9 @@ public final class Conv1DOp {
   private final Activation activation;
   private final Conv1DKernel kernel;
   private final float[][] forwardPacked;
+  /** Window offsets of each (tap, channel) for forward and kernel gradient, and for the input gradient. */
+  private final int[] forwardOffsets;
+  private final int[] inputGradOffsets;
   private volatile float[][] inputGradPacked;
 
   private Conv1DOp(Conv1DSpec spec, Weights weights, Activation activation, Conv1DKernel kernel) {
@@ -37,8 +40,17 @@ public final class Conv1DOp {
     int g = spec.groups(), cg = spec.groupInChannels(), fg = spec.groupFilters();
     forwardPacked = new float[g][];
     for (int i = 0; i < g; i++) {
-      forwardPacked[i] = kernel.pack(weights.kernelView(), i * fg, spec.filters(), spec.kernelSize(), cg, fg);
+      forwardPacked[i] = kernel.pack(weights.kernelView(), i * fg, spec.filters(), spec.kernelSize() * cg, fg);
     }
+    forwardOffsets = offsets(spec.kernelSize(), cg, spec.dilationRate() * spec.inChannels());
+    inputGradOffsets = offsets(spec.kernelSize(), fg, spec.dilationRate() * spec.filters());
+  }
+
+  private static int[] offsets(int taps, int channels, int tapStride) {
+    int[] o = new int[taps * channels];
+    for (int k = 0; k < taps; k++)
+      for (int c = 0; c < channels; c++) o[k * channels + c] = k * tapStride + c;
+    return o;
   }
 
   /** Uses the engine {@link ConvKernels#best()} chose for this JVM. */
@@ -106,7 +118,7 @@ public final class Conv1DOp {
     int outOff = last ? y.start(i) + t0 * f : 0;
     int cg = spec.groupInChannels(), fg = spec.groupFilters();
     for (int g = 0; g < spec.groups(); g++) {
-      kernel.convTile(win, g * cg, st * c, spec.dilationRate() * c, spec.kernelSize(), cg, forwardPacked[g],
+      kernel.convTile(win, g * cg, st * c, forwardOffsets, forwardOffsets.length, forwardPacked[g],
           out, outOff + g * fg, f, tn, fg);
     }
     float[] b = weights.biasView();
@@ -196,7 +208,8 @@ public final class Conv1DOp {
     int outOff = last ? dx.start(i) + q0 * c : 0;
     int cg = spec.groupInChannels(), fg = spec.groupFilters();
     for (int g = 0; g < spec.groups(); g++) {
-      kernel.convTile(win, g * fg, f, d * f, k, fg, packed[g], out, outOff + g * cg, c, qn, cg);
+      kernel.convTile(win, g * fg, f, inputGradOffsets, inputGradOffsets.length, packed[g], out, outOff + g * cg, c,
+          qn, cg);
     }
     if (!last) scatterChannelsFirst(out, qn, c, dx.values(), dx.start(i), len, q0);
   }
@@ -260,8 +273,8 @@ public final class Conv1DOp {
     }
     int cg = spec.groupInChannels(), fg = spec.groupFilters();
     for (int grp = 0; grp < spec.groups(); grp++) {
-      kernel.kernelGradTile(win, grp * cg, st * c, spec.dilationRate() * c, spec.kernelSize(), cg, g,
-          gOff + grp * fg, f, tn, fg, acc, grp * fg, f);
+      kernel.kernelGradTile(win, grp * cg, st * c, forwardOffsets, forwardOffsets.length, g, gOff + grp * fg, f, tn,
+          fg, acc, grp * fg, f);
     }
     if (bacc != null) {
       for (int t = 0; t < tn; t++) {
@@ -403,7 +416,7 @@ public final class Conv1DOp {
           for (int cc = 0; cc < cg; cc++)
             t[(kk * fg + ff) * c + g * cg + cc] = w[((k - 1 - kk) * cg + cc) * f + g * fg + ff];
     p = new float[groups][];
-    for (int g = 0; g < groups; g++) p[g] = kernel.pack(t, g * cg, c, k, fg, cg);
+    for (int g = 0; g < groups; g++) p[g] = kernel.pack(t, g * cg, c, k * fg, cg);
     inputGradPacked = p;
     return p;
   }

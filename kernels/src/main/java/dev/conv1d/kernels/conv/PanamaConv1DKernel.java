@@ -27,8 +27,7 @@ final class PanamaConv1DKernel implements Conv1DKernel {
   }
 
   @Override
-  public float[] pack(float[] w, int colOff, int ldw, int taps, int cin, int cout) {
-    int depth = taps * cin;
+  public float[] pack(float[] w, int colOff, int ldw, int depth, int cout) {
     float[] p = new float[depth * cout];
     int at = 0, f0 = 0;
     for (; f0 + NR <= cout; f0 += NR) at = packPanel(w, colOff + f0, ldw, depth, NR, p, at);
@@ -46,26 +45,22 @@ final class PanamaConv1DKernel implements Conv1DKernel {
   }
 
   @Override
-  public void convTile(float[] win, int winOff, int rowStride, int tapStride, int taps, int cin, float[] p,
+  public void convTile(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] p,
       float[] out, int outOff, int outRowStride, int rows, int cout) {
-    int depth = taps * cin;
     int f0 = 0, pAt = 0;
     for (; f0 + NR <= cout; f0 += NR, pAt += depth * NR) {
       int t = 0;
       for (; t + 6 <= rows; t += 6) {
-        conv6x2(win, winOff + t * rowStride, rowStride, tapStride, taps, cin, p, pAt, out,
+        conv6x2(win, winOff + t * rowStride, rowStride, offsets, depth, p, pAt, out,
             outOff + t * outRowStride + f0, outRowStride);
       }
       for (; t < rows; t++) {
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
-        int wi = pAt;
-        for (int k = 0; k < taps; k++) {
-          int a = winOff + t * rowStride + k * tapStride;
-          for (int c = 0; c < cin; c++, wi += NR) {
-            FloatVector x = FloatVector.broadcast(S, win[a + c]);
-            c0 = x.fma(FloatVector.fromArray(S, p, wi), c0);
-            c1 = x.fma(FloatVector.fromArray(S, p, wi + V), c1);
-          }
+        int a0 = winOff + t * rowStride;
+        for (int r = 0, wi = pAt; r < depth; r++, wi += NR) {
+          FloatVector x = FloatVector.broadcast(S, win[a0 + offsets[r]]);
+          c0 = x.fma(FloatVector.fromArray(S, p, wi), c0);
+          c1 = x.fma(FloatVector.fromArray(S, p, wi + V), c1);
         }
         int o = outOff + t * outRowStride + f0;
         c0.intoArray(out, o);
@@ -75,17 +70,14 @@ final class PanamaConv1DKernel implements Conv1DKernel {
     if (f0 + V <= cout) {
       int t = 0;
       for (; t + 12 <= rows; t += 12) {
-        conv12x1(win, winOff + t * rowStride, rowStride, tapStride, taps, cin, p, pAt, out,
+        conv12x1(win, winOff + t * rowStride, rowStride, offsets, depth, p, pAt, out,
             outOff + t * outRowStride + f0, outRowStride);
       }
       for (; t < rows; t++) {
         FloatVector c0 = FloatVector.zero(S);
-        int wi = pAt;
-        for (int k = 0; k < taps; k++) {
-          int a = winOff + t * rowStride + k * tapStride;
-          for (int c = 0; c < cin; c++, wi += V) {
-            c0 = FloatVector.broadcast(S, win[a + c]).fma(FloatVector.fromArray(S, p, wi), c0);
-          }
+        int a0 = winOff + t * rowStride;
+        for (int r = 0, wi = pAt; r < depth; r++, wi += V) {
+          c0 = FloatVector.broadcast(S, win[a0 + offsets[r]]).fma(FloatVector.fromArray(S, p, wi), c0);
         }
         c0.intoArray(out, outOff + t * outRowStride + f0);
       }
@@ -97,20 +89,17 @@ final class PanamaConv1DKernel implements Conv1DKernel {
       for (int t = 0; t < rows; t++) {
         int o = outOff + t * outRowStride + f0;
         for (int f = 0; f < width; f++) out[o + f] = 0f;
-        int wi = pAt;
-        for (int k = 0; k < taps; k++) {
-          int a = winOff + t * rowStride + k * tapStride;
-          for (int c = 0; c < cin; c++, wi += width) {
-            float x = win[a + c];
-            for (int f = 0; f < width; f++) out[o + f] += x * p[wi + f];
-          }
+        int a0 = winOff + t * rowStride;
+        for (int r = 0, wi = pAt; r < depth; r++, wi += width) {
+          float x = win[a0 + offsets[r]];
+          for (int f = 0; f < width; f++) out[o + f] += x * p[wi + f];
         }
       }
     }
   }
 
   /** Six rows times two vectors of columns. */
-  private static void conv6x2(float[] win, int a0, int rs, int tapStride, int taps, int cin, float[] p, int pAt,
+  private static void conv6x2(float[] win, int a0, int rs, int[] offsets, int depth, float[] p, int pAt,
       float[] out, int o, int ors) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -118,10 +107,8 @@ final class PanamaConv1DKernel implements Conv1DKernel {
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    int wi = pAt;
-    for (int k = 0; k < taps; k++) {
-      int a = a0 + k * tapStride;
-      for (int c = 0; c < cin; c++, a++, wi += NR) {
+    for (int r = 0, wi = pAt; r < depth; r++, wi += NR) {
+        int a = a0 + offsets[r];
         FloatVector w0 = FloatVector.fromArray(S, p, wi);
         FloatVector w1 = FloatVector.fromArray(S, p, wi + V);
         FloatVector x = FloatVector.broadcast(S, win[a]);
@@ -142,7 +129,6 @@ final class PanamaConv1DKernel implements Conv1DKernel {
         x = FloatVector.broadcast(S, win[a + 5 * rs]);
         c50 = x.fma(w0, c50);
         c51 = x.fma(w1, c51);
-      }
     }
     c00.intoArray(out, o);
     c01.intoArray(out, o + V);
@@ -159,16 +145,14 @@ final class PanamaConv1DKernel implements Conv1DKernel {
   }
 
   /** Twelve rows times one vector of columns (narrow layers such as 16 filters on 512-bit vectors). */
-  private static void conv12x1(float[] win, int a0, int rs, int tapStride, int taps, int cin, float[] p, int pAt,
+  private static void conv12x1(float[] win, int a0, int rs, int[] offsets, int depth, float[] p, int pAt,
       float[] out, int o, int ors) {
     FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
     FloatVector c3 = FloatVector.zero(S), c4 = FloatVector.zero(S), c5 = FloatVector.zero(S);
     FloatVector c6 = FloatVector.zero(S), c7 = FloatVector.zero(S), c8 = FloatVector.zero(S);
     FloatVector c9 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-    int wi = pAt;
-    for (int k = 0; k < taps; k++) {
-      int a = a0 + k * tapStride;
-      for (int c = 0; c < cin; c++, a++, wi += V) {
+    for (int r = 0, wi = pAt; r < depth; r++, wi += V) {
+        int a = a0 + offsets[r];
         FloatVector w = FloatVector.fromArray(S, p, wi);
         c0 = FloatVector.broadcast(S, win[a]).fma(w, c0);
         c1 = FloatVector.broadcast(S, win[a + rs]).fma(w, c1);
@@ -182,7 +166,6 @@ final class PanamaConv1DKernel implements Conv1DKernel {
         c9 = FloatVector.broadcast(S, win[a + 9 * rs]).fma(w, c9);
         c10 = FloatVector.broadcast(S, win[a + 10 * rs]).fma(w, c10);
         c11 = FloatVector.broadcast(S, win[a + 11 * rs]).fma(w, c11);
-      }
     }
     c0.intoArray(out, o);
     c1.intoArray(out, o + ors);
@@ -199,15 +182,14 @@ final class PanamaConv1DKernel implements Conv1DKernel {
   }
 
   @Override
-  public void kernelGradTile(float[] win, int winOff, int rowStride, int tapStride, int taps, int cin, float[] dz,
+  public void kernelGradTile(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] dz,
       int dzOff, int dzRowStride, int rows, int cout, float[] acc, int accOff, int accRowStride) {
-    int depth = taps * cin;
     int f0 = 0;
     for (; f0 + NR <= cout; f0 += NR) {
       int r = 0;
       for (; r + 4 <= depth; r += 4) {
-        int a0 = winOff + offset(r, cin, tapStride), a1 = winOff + offset(r + 1, cin, tapStride);
-        int a2 = winOff + offset(r + 2, cin, tapStride), a3 = winOff + offset(r + 3, cin, tapStride);
+        int a0 = winOff + offsets[r], a1 = winOff + offsets[r + 1];
+        int a2 = winOff + offsets[r + 2], a3 = winOff + offsets[r + 3];
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -243,7 +225,7 @@ final class PanamaConv1DKernel implements Conv1DKernel {
         FloatVector.fromArray(S, acc, o + V).add(c31).intoArray(acc, o + V);
       }
       for (; r < depth; r++) {
-        int a = winOff + offset(r, cin, tapStride);
+        int a = winOff + offsets[r];
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
         int d = dzOff + f0, tr = 0;
         for (int t = 0; t < rows; t++, d += dzRowStride, tr += rowStride) {
@@ -259,10 +241,10 @@ final class PanamaConv1DKernel implements Conv1DKernel {
     if (f0 + V <= cout) {
       int r = 0;
       for (; r + 8 <= depth; r += 8) {
-        int a0 = winOff + offset(r, cin, tapStride), a1 = winOff + offset(r + 1, cin, tapStride);
-        int a2 = winOff + offset(r + 2, cin, tapStride), a3 = winOff + offset(r + 3, cin, tapStride);
-        int a4 = winOff + offset(r + 4, cin, tapStride), a5 = winOff + offset(r + 5, cin, tapStride);
-        int a6 = winOff + offset(r + 6, cin, tapStride), a7 = winOff + offset(r + 7, cin, tapStride);
+        int a0 = winOff + offsets[r], a1 = winOff + offsets[r + 1];
+        int a2 = winOff + offsets[r + 2], a3 = winOff + offsets[r + 3];
+        int a4 = winOff + offsets[r + 4], a5 = winOff + offsets[r + 5];
+        int a6 = winOff + offsets[r + 6], a7 = winOff + offsets[r + 7];
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
         FloatVector c3 = FloatVector.zero(S), c4 = FloatVector.zero(S), c5 = FloatVector.zero(S);
         FloatVector c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
@@ -296,7 +278,7 @@ final class PanamaConv1DKernel implements Conv1DKernel {
         FloatVector.fromArray(S, acc, o).add(c7).intoArray(acc, o);
       }
       for (; r < depth; r++) {
-        int a = winOff + offset(r, cin, tapStride);
+        int a = winOff + offsets[r];
         FloatVector c0 = FloatVector.zero(S);
         int d = dzOff + f0, tr = 0;
         for (int t = 0; t < rows; t++, d += dzRowStride, tr += rowStride) {
@@ -309,7 +291,7 @@ final class PanamaConv1DKernel implements Conv1DKernel {
     }
     if (f0 < cout) {
       for (int r = 0; r < depth; r++) {
-        int a = winOff + offset(r, cin, tapStride);
+        int a = winOff + offsets[r];
         int o = accOff + r * accRowStride;
         for (int t = 0; t < rows; t++) {
           float x = win[a + t * rowStride];
@@ -318,9 +300,5 @@ final class PanamaConv1DKernel implements Conv1DKernel {
         }
       }
     }
-  }
-
-  private static int offset(int r, int cin, int tapStride) {
-    return (r / cin) * tapStride + r % cin;
   }
 }
