@@ -1,5 +1,6 @@
 package dev.conv1d.spark.exec;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
@@ -9,11 +10,27 @@ import org.apache.arrow.memory.RootAllocator;
  */
 public final class ArrowMemory {
   private static final BufferAllocator ROOT = new RootAllocator(Long.MAX_VALUE);
+  private static final AtomicLong TASK_PEAK = new AtomicLong();
 
   private ArrowMemory() {}
 
   static BufferAllocator newTaskAllocator(String name) {
     return ROOT.newChildAllocator(name, 0, Long.MAX_VALUE);
+  }
+
+  /** Closes a task's allocator (failing if it leaked) and records its peak for {@link #maxTaskPeakBytes()}. */
+  static void closeTaskAllocator(BufferAllocator a) {
+    TASK_PEAK.accumulateAndGet(a.getPeakMemoryAllocation(), Math::max);
+    a.close();
+  }
+
+  /** The largest Arrow peak of any task allocator closed since the last {@link #resetMaxTaskPeak()}. */
+  public static long maxTaskPeakBytes() {
+    return TASK_PEAK.get();
+  }
+
+  public static void resetMaxTaskPeak() {
+    TASK_PEAK.set(0);
   }
 
   /** Bytes currently allocated by all conv1d tasks of this JVM. */

@@ -265,7 +265,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
       xs.close();
       ys.close();
     } finally {
-      allocator.close();
+      ArrowMemory.closeTaskAllocator(allocator);
     }
   }
 }
