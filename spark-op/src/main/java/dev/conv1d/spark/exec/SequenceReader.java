@@ -82,7 +82,17 @@ final class SequenceReader {
       int at = firstNull(outer);
       if (at >= 0) return unit + " " + at + " is null";
     }
-    if (channelsLast) {
+    if (channelsLast && outer instanceof UnsafeArrayData && !innerNulls) {
+      UnsafeArrayData u = (UnsafeArrayData) outer;
+      for (int q = 0; q < n; q++) {
+        int k = innerCount(u, innerOffset(u, q));
+        if (k != channels) {
+          return "step " + q + " has " + k + " channels; expected " + channels
+              + " (channels_last rows are [length][channels])";
+        }
+      }
+      length = n;
+    } else if (channelsLast) {
       for (int q = 0; q < n; q++) {
         ArrayData inner = outer.getArray(q);
         int k = inner.numElements();
@@ -135,7 +145,14 @@ final class SequenceReader {
     if (channelsLast) {
       zero(dst, (long) before * c);
       long d = dst + 4L * before * c;
-      if (kind == InputKind.NESTED) {
+      if (kind == InputKind.NESTED && data instanceof UnsafeArrayData && !doubles) {
+        UnsafeArrayData u = (UnsafeArrayData) data;
+        Object base = u.getBaseObject();
+        long header = UnsafeArrayData.calculateHeaderPortionInBytes(c);
+        for (int q = (int) lo; q < hi; q++, d += 4L * c) {
+          Platform.copyMemory(base, innerOffset(u, q) + header, null, d, 4L * c);
+        }
+      } else if (kind == InputKind.NESTED) {
         for (int q = (int) lo; q < hi; q++, d += 4L * c) copy(data.getArray(q), 0, c, d);
       } else {
         copy(data, (int) lo * c, mid * c, d);
@@ -175,6 +192,18 @@ final class SequenceReader {
     } else {
       for (int i = 0; i < n; i++) Platform.putFloat(null, dst + 4L * i, (float) a.getDouble(from + i));
     }
+  }
+
+  // ---- nested UnsafeArrayData without one object per inner array (getArray allocates) ----
+
+  /** Absolute offset (in the outer's base object) of inner array {@code i} of an unsafe array of arrays. */
+  private static long innerOffset(UnsafeArrayData outer, int i) {
+    long slot = outer.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(outer.numElements()) + 8L * i;
+    return outer.getBaseOffset() + (Platform.getLong(outer.getBaseObject(), slot) >> 32);
+  }
+
+  private static int innerCount(UnsafeArrayData outer, long innerOffset) {
+    return (int) Platform.getLong(outer.getBaseObject(), innerOffset);
   }
 
   /** Index of the first null element, or -1; reads the null bitmap a word at a time for unsafe arrays. */

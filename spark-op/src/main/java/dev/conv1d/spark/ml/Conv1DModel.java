@@ -35,7 +35,11 @@ public final class Conv1DModel extends Model<Conv1DModel> implements Conv1DParam
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private final Weights weights;
+  /** Not serializable itself: a model that travels (in a closure, say) carries the arrays and rebuilds it. */
+  private transient Weights weights;
+  private final float[] kernelFlat;
+  private final int[] kernelShape;
+  private final float[] biasValues;
   private final IntParam strides;
   private final Param<String> padding;
   private final Param<String> dataFormat;
@@ -54,6 +58,9 @@ public final class Conv1DModel extends Model<Conv1DModel> implements Conv1DParam
   private Conv1DModel(String uid, Weights weights) {
     this.uid = uid;
     this.weights = weights;
+    this.kernelFlat = weights.kernelView();
+    this.kernelShape = new int[] {weights.kernelSize(), weights.groupInChannels(), weights.filters()};
+    this.biasValues = weights.biasView();
     strides = Conv1DParamDefs.strides(this);
     padding = Conv1DParamDefs.padding(this);
     dataFormat = Conv1DParamDefs.dataFormat(this);
@@ -93,20 +100,27 @@ public final class Conv1DModel extends Model<Conv1DModel> implements Conv1DParam
   @Override public String uid() { return uid; }
 
   /** A copy of the kernel, {@code [kernelSize][inChannels/groups][filters]}. */
-  public float[][][] kernel() { return weights.kernel3d(); }
+  public float[][][] kernel() { return weights().kernel3d(); }
 
   /** A copy of the bias, or null. */
-  public float[] bias() { return weights.biasCopy(); }
+  public float[] bias() { return weights().biasCopy(); }
 
-  public int getFilters() { return weights.filters(); }
+  public int getFilters() { return kernelShape[2]; }
 
-  public int getKernelSize() { return weights.kernelSize(); }
+  public int getKernelSize() { return kernelShape[0]; }
 
   /** Input channels the weights need: kernel in_channels/groups times groups. */
-  public int getModelInputChannels() { return weights.groupInChannels() * getGroups(); }
+  public int getModelInputChannels() { return kernelShape[1] * getGroups(); }
 
   /** The weights (immutable). */
-  public Weights weights() { return weights; }
+  public Weights weights() {
+    Weights w = weights;
+    if (w == null) {
+      w = Weights.wrap(kernelFlat, kernelShape[0], kernelShape[1], kernelShape[2], biasValues);
+      weights = w;
+    }
+    return w;
+  }
 
   @Override public IntParam strides() { return strides; }
   @Override public Param<String> padding() { return padding; }
@@ -141,6 +155,7 @@ public final class Conv1DModel extends Model<Conv1DModel> implements Conv1DParam
   /** The layer's spec from the params and weights; fails, naming the params, when they do not fit together. */
   public Conv1DSpec spec() {
     int g = getGroups();
+    Weights weights = weights();
     Conv1DSpec spec;
     try {
       spec = Conv1DSpec.builder().inChannels(weights.groupInChannels() * g).filters(weights.filters())
@@ -172,7 +187,7 @@ public final class Conv1DModel extends Model<Conv1DModel> implements Conv1DParam
   public Dataset<Row> transform(Dataset<?> dataset) {
     InputSchema input = resolve(dataset.schema());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-    Broadcast<WeightsData> bc = jsc.broadcast(new WeightsData(weights));
+    Broadcast<WeightsData> bc = jsc.broadcast(new WeightsData(weights()));
     ExecPlan plan = new ExecPlan(spec(), getActivation(), input, getInputCol(),
         ExecPlan.OnInvalid.parse(getHandleInvalid()), getBatchSize(), getMaxBatchBytes(), bc);
     return Conv1DExecution.transform(dataset, plan, input.outputSchema());
@@ -180,7 +195,7 @@ public final class Conv1DModel extends Model<Conv1DModel> implements Conv1DParam
 
   @Override
   public Conv1DModel copy(ParamMap extra) {
-    Conv1DModel copy = new Conv1DModel(uid, weights);
+    Conv1DModel copy = new Conv1DModel(uid, weights());
     copyValues(copy, extra);
     return copy.setParent(parent());
   }

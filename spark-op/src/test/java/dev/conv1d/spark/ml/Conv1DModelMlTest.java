@@ -117,6 +117,23 @@ class Conv1DModelMlTest extends SparkTestBase {
     assertEquals(sorted(m.transform(data())), sorted(t.transform(data())));
   }
 
+  /** Like Spark's models, it survives Java serialization (e.g. captured in a user's closure). */
+  @Test
+  void javaSerializable() throws Exception {
+    Conv1DModel m = configured();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(m);
+    }
+    Conv1DModel back;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+        new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (Conv1DModel) in.readObject();
+    }
+    assertSameModel(m, back);
+    assertEquals(sorted(m.transform(data())), sorted(back.transform(data())));
+  }
+
   @Test
   void worksInsidePipeline() {
     SQLTransformer pre = new SQLTransformer().setStatement("SELECT *, id * 2 AS twice FROM __THIS__");

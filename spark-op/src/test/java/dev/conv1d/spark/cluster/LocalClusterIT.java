@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
  * same transforms run first in local mode; the cluster's rows must equal them. Also transforms one sequence of 10
  * million steps on an executor with a 1 GB heap.
  *
- * <p>Runs in its own Surefire execution, which sets SPARK_HOME and SPARK_SCALA_VERSION for this JVM.
+ * <p>Runs under Failsafe after {@code package} (so the shipped spark-op jar is the real artifact), which sets SPARK_HOME and SPARK_SCALA_VERSION for this JVM.
  */
-class LocalClusterTest {
+class LocalClusterIT {
   private static final float[][][] KERNEL = {{{1, 0, -1, 2}, {0, 1, 1, -1}}, {{2, 1, 0, 0}, {-1, 0, 1, 1}},
       {{0, 0, 1, -2}, {1, 1, 0, 1}}};
   private static final float[] BIAS = {0.5f, -1, 0, 2};
@@ -64,7 +64,7 @@ class LocalClusterTest {
   @BeforeAll
   static void localThenCluster() throws IOException {
     assumeTrue(System.getenv("SPARK_SCALA_VERSION") != null && System.getenv("SPARK_HOME") != null,
-        "needs SPARK_HOME and SPARK_SCALA_VERSION: run by the local-cluster Surefire execution");
+        "needs SPARK_HOME and SPARK_SCALA_VERSION: run by Failsafe (mvn verify)");
     spark = SparkSession.builder().master("local[2]").appName("local-reference")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
     for (int q = 0; q < QUERIES.length; q++) LOCAL.put("q" + q, run(q));
