@@ -32,8 +32,16 @@ public abstract class SparkTestBase {
     spark = null;
   }
 
+  /**
+   * When a job fails, Spark reports the failure while it is still killing the stage's other tasks; their
+   * completion listeners run as they end. So wait (bounded) for them before asserting.
+   */
   @AfterEach
-  void noArrowLeaks() {
+  void noArrowLeaks() throws InterruptedException {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while ((ArrowMemory.openTaskAllocators() > 0 || ArrowMemory.allocatedBytes() > 0) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
     assertEquals(0, ArrowMemory.openTaskAllocators(), "task allocators left open");
     assertEquals(0L, ArrowMemory.allocatedBytes(), "Arrow bytes still allocated");
   }
