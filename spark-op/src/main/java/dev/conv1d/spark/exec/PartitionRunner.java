@@ -1,0 +1,271 @@
+package dev.conv1d.spark.exec;
+
+import dev.conv1d.kernels.activation.Activations;
+import dev.conv1d.kernels.conv.Conv1DOp;
+import dev.conv1d.kernels.conv.Workspace;
+import dev.conv1d.kernels.spec.Conv1DSpec;
+import dev.conv1d.kernels.spec.DataFormat;
+import dev.conv1d.kernels.spec.Padding;
+import dev.conv1d.kernels.tensor.SequenceBatch;
+import dev.conv1d.spark.schema.InputKind;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+
+/**
+ * Runs the layer over one partition: rows in, the same rows plus the output column out, in order.
+ *
+ * <p>Rows are gathered into Arrow batches bounded by {@code batchSize} sequences and {@code maxBatchBytes} of input
+ * plus output floats, whatever the partition size. Each batch entry is a window of one sequence: the input steps one
+ * output chunk needs, zero-padded as the layer's padding requires, so the kernel always runs with valid padding.
+ * A sequence that fits is one window; a longer one is split into windows over several batches, and its output is
+ * written chunk by chunk into its final array, so memory beyond a row's own input and output stays bounded.
+ *
+ * <p>One Arrow child allocator, one {@link Workspace} and two heap staging arrays per task, reused across batches,
+ * all released by {@link #close()}, which a task completion listener calls on success and failure alike.
+ */
+final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
+  private final ExecPlan plan;
+  private final Iterator<InternalRow> input;
+  private final Conv1DSpec spec;
+  private final Conv1DOp op;
+  private final SequenceReader reader;
+  private final boolean nested;
+  private final boolean channelsLast;
+  private final int partition;
+  private final long maxFloats;
+  private final BufferAllocator allocator;
+  private final ArrowSequences xs;
+  private final ArrowSequences ys;
+  private final Workspace workspace = Workspace.create();
+
+  private final ArrayDeque<InternalRow> ready = new ArrayDeque<>();
+  private final List<Slot> slots = new ArrayList<>();
+  private final List<Piece> pieces = new ArrayList<>();
+  private Slot pending;
+  private long rowIndex = -1;
+  private float[] xStage = new float[0];
+  private float[] yStage = new float[0];
+  private int[] xOffsets = new int[1];
+  private int[] yOffsets = new int[1];
+  private boolean closed;
+
+  /** A row on its way through: its input (copied once another row is read) and its output being filled. */
+  private static final class Slot {
+    InternalRow row;
+    boolean copied;
+    final OutputArray out;
+    final long length;
+    final int outLen;
+    int next;
+    boolean complete;
+
+    Slot(InternalRow row, OutputArray out, long length, int outLen) {
+      this.row = row;
+      this.out = out;
+      this.length = length;
+      this.outLen = outLen;
+    }
+  }
+
+  /** Output steps [t0, t0 + n) of one slot, computed by one batch entry. */
+  private static final class Piece {
+    final Slot slot;
+    final int t0;
+    final int n;
+    final int window;
+
+    Piece(Slot slot, int t0, int n, int window) {
+      this.slot = slot;
+      this.t0 = t0;
+      this.n = n;
+      this.window = window;
+    }
+  }
+
+  PartitionRunner(ExecPlan plan, Iterator<InternalRow> input, TaskContext task) {
+    this.plan = plan;
+    this.input = input;
+    this.spec = plan.spec();
+    Conv1DSpec windowSpec = spec.toBuilder().padding(Padding.VALID).build();
+    this.op = Conv1DOp.of(windowSpec, plan.weights.value().toWeights(), Activations.parse(plan.activation));
+    this.reader = new SequenceReader(plan);
+    this.nested = plan.kind == InputKind.NESTED;
+    this.channelsLast = spec.dataFormat() == DataFormat.CHANNELS_LAST;
+    this.partition = task == null ? -1 : task.partitionId();
+    this.maxFloats = Math.max(1, plan.maxBatchBytes / 4);
+    String name = task == null ? "conv1d" : "conv1d-stage" + task.stageId() + "-task" + task.taskAttemptId();
+    this.allocator = ArrowMemory.newTaskAllocator(name);
+    ArrowSequences x = null;
+    try {
+      x = new ArrowSequences("x", allocator);
+      this.xs = x;
+      this.ys = new ArrowSequences("y", allocator);
+    } catch (RuntimeException | Error e) {
+      if (x != null) x.close();
+      allocator.close();
+      throw e;
+    }
+    if (task != null) task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> close());
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (ready.isEmpty() && !closed) {
+      if (pending == null) {
+        slots.clear(); // all emitted and consumed: nothing to protect
+        if (!input.hasNext()) break;
+      }
+      step();
+    }
+    return !ready.isEmpty();
+  }
+
+  @Override
+  public InternalRow next() {
+    if (!hasNext()) throw new NoSuchElementException();
+    return ready.poll();
+  }
+
+  /** Upstream iterators may reuse the row object on hasNext/next: copy the rows still held before asking. */
+  private boolean protectAndHasNext() {
+    for (Slot s : slots) {
+      if (!s.copied) {
+        s.row = s.row.copy();
+        s.copied = true;
+      }
+    }
+    return input.hasNext();
+  }
+
+  /** Fills one batch, runs the kernel on it and queues every row it completed. */
+  private void step() {
+    slots.clear();
+    pieces.clear();
+    Slot carried = pending;
+    if (carried != null) slots.add(carried);
+    int c = spec.inChannels(), f = spec.filters(), s = spec.strides(), rf = spec.receptiveField();
+    long xFloats = 0, yFloats = 0;
+    while (true) {
+      if (pending == null) {
+        if (slots.size() >= plan.batchSize || !protectAndHasNext()) break;
+        InternalRow row = input.next();
+        rowIndex++;
+        String bad = reader.inspect(row);
+        int outLen = 0;
+        if (bad == null) {
+          outLen = spec.outputLength(reader.length());
+          long size = OutputArray.bytes(nested, channelsLast, outLen, f);
+          if (!OutputArray.fits(size)) {
+            bad = "its output of " + outLen + " steps x " + f + " filters would take " + size
+                + " bytes, over Spark's limit of 2^31 bytes for one value";
+          }
+        }
+        if (bad != null) {
+          if (plan.onInvalid == ExecPlan.OnInvalid.ERROR) throw invalid(bad);
+          if (plan.onInvalid == ExecPlan.OnInvalid.KEEP) {
+            Slot kept = new Slot(row, null, 0, 0);
+            kept.complete = true;
+            slots.add(kept);
+          }
+          continue;
+        }
+        Slot slot = new Slot(row, OutputArray.allocate(nested, channelsLast, outLen, f), reader.length(), outLen);
+        slots.add(slot);
+        if (outLen == 0) {
+          slot.complete = true;
+          continue;
+        }
+        pending = slot;
+      }
+      long room = maxFloats - xFloats - yFloats;
+      long n = (room - (long) (rf - s) * c) / ((long) s * c + f);
+      n = Math.min(n, pending.outLen - pending.next);
+      if (n <= 0) {
+        if (!pieces.isEmpty()) break;
+        n = 1; // always make progress, even when one step exceeds the budget
+      }
+      int window = (int) ((n - 1) * s + rf);
+      long winFloats = (long) window * c;
+      long address = xs.prepare(pieces.size() + 1, xFloats + winFloats);
+      long q0 = (long) pending.next * s - spec.padLeft((int) pending.length);
+      reader.copyWindow(q0, window, address + 4L * xFloats);
+      pieces.add(new Piece(pending, pending.next, (int) n, window));
+      xFloats += winFloats;
+      yFloats += n * f;
+      xs.setEnd(pieces.size() - 1, (int) xFloats);
+      pending.next += (int) n;
+      if (pending.next < pending.outLen) break; // the batch is full
+      pending.complete = true;
+      pending = null;
+      if (carried != null) break; // a long row just ended: emit it before reading on, so it is never copied
+    }
+    if (!pieces.isEmpty()) runKernel((int) xFloats, (int) yFloats);
+    for (Slot slot : slots) {
+      if (!slot.complete) continue;
+      Object out = slot.out == null ? null : slot.out.result();
+      ready.add(new JoinedRow(slot.row, new GenericInternalRow(new Object[] {out})));
+    }
+  }
+
+  private void runKernel(int xFloats, int yFloats) {
+    int count = pieces.size();
+    xs.seal(count, xFloats);
+    if (xStage.length < xFloats) xStage = new float[xFloats];
+    if (yStage.length < yFloats) yStage = new float[yFloats];
+    if (xOffsets.length < count + 1) {
+      xOffsets = new int[count + 1];
+      yOffsets = new int[count + 1];
+    }
+    ys.prepare(count, yFloats);
+    int f = spec.filters();
+    for (int i = 0; i < count; i++) {
+      Piece p = pieces.get(i);
+      xOffsets[i + 1] = xOffsets[i] + p.window;
+      yOffsets[i + 1] = yOffsets[i] + p.n;
+      ys.setEnd(i, yOffsets[i + 1] * f);
+    }
+    xs.copyTo(xStage, xFloats);
+    DataFormat fmt = spec.dataFormat();
+    SequenceBatch x = SequenceBatch.of(xStage, xOffsets, count, spec.inChannels(), fmt);
+    SequenceBatch y = SequenceBatch.of(yStage, yOffsets, count, f, fmt);
+    op.forward(x, y, workspace);
+    ys.copyFrom(yStage, yFloats);
+    ys.seal(count, yFloats);
+    long base = ys.valuesAddress();
+    for (int i = 0; i < count; i++) {
+      Piece p = pieces.get(i);
+      p.slot.out.write(p.t0, p.n, base + 4L * ys.start(i));
+    }
+  }
+
+  private InvalidInputException invalid(String what) {
+    String where = partition >= 0 ? "row " + rowIndex + " of partition " + partition : "row " + rowIndex;
+    return new InvalidInputException("Conv1D: invalid sequence in input column '" + plan.inputCol + "' at " + where
+        + ": " + what + ". Set handleInvalid to 'skip' to drop such rows or to 'keep' to keep them with a null output.");
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    ready.clear();
+    slots.clear();
+    pieces.clear();
+    pending = null;
+    workspace.close();
+    try {
+      xs.close();
+      ys.close();
+    } finally {
+      ArrowMemory.closeTaskAllocator(allocator);
+    }
+  }
+}

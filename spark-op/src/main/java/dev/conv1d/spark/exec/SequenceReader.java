@@ -1,0 +1,224 @@
+package dev.conv1d.spark.exec;
+
+import dev.conv1d.spark.schema.InputKind;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.unsafe.Platform;
+
+/**
+ * Reads one row's sequence straight from Spark's internal arrays: {@link #inspect} validates it (nulls, channel
+ * counts, ragged inner arrays) without copying, then {@link #copyWindow} copies any step range of it, zero-padded
+ * outside the sequence, into native memory in the data format's layout. Float data in {@code UnsafeArrayData} is
+ * copied with one {@code memcpy} per contiguous run; doubles are narrowed element by element; nothing is boxed.
+ */
+final class SequenceReader {
+  private final InputKind kind;
+  private final boolean doubles;
+  private final boolean channelsLast;
+  private final boolean outerNulls;
+  private final boolean innerNulls;
+  private final int channels;
+  private final int ordinal;
+
+  /** Nested: the outer array; flat and vector: the values. */
+  private ArrayData data;
+  private int length;
+
+  SequenceReader(ExecPlan p) {
+    this.kind = p.kind;
+    this.doubles = p.doubles;
+    this.channelsLast = p.dataFormat.equals("channels_last");
+    this.outerNulls = p.outerContainsNull;
+    this.innerNulls = p.innerContainsNull;
+    this.channels = p.inChannels;
+    this.ordinal = p.ordinal;
+  }
+
+  /** Steps of the sequence last inspected. */
+  int length() {
+    return length;
+  }
+
+  /** Validates the row's sequence and makes it current; returns null when it is valid, else what is wrong. */
+  String inspect(InternalRow row) {
+    data = null;
+    if (row.isNullAt(ordinal)) return "the sequence is null";
+    switch (kind) {
+      case NESTED:
+        return inspectNested(row.getArray(ordinal));
+      case FLAT:
+        return inspectFlat(row.getArray(ordinal), outerNulls);
+      case VECTOR: {
+        InternalRow v = row.getStruct(ordinal, 4);
+        if (v.getByte(0) != 1) {
+          return "it is a sparse vector; expected a dense vector (flat, " + layoutWords() + ")";
+        }
+        return inspectFlat(v.getArray(3), false);
+      }
+      default:
+        throw new AssertionError(kind);
+    }
+  }
+
+  private String inspectFlat(ArrayData a, boolean nulls) {
+    int n = a.numElements();
+    if (n % channels != 0) {
+      return "it has " + n + " values, not a multiple of inputChannels = " + channels + " (flat, " + layoutWords() + ")";
+    }
+    if (nulls) {
+      int at = firstNull(a);
+      if (at >= 0) return "element " + at + " is null";
+    }
+    data = a;
+    length = n / channels;
+    return null;
+  }
+
+  private String inspectNested(ArrayData outer) {
+    int n = outer.numElements();
+    String unit = channelsLast ? "step" : "channel row";
+    if (outerNulls) {
+      int at = firstNull(outer);
+      if (at >= 0) return unit + " " + at + " is null";
+    }
+    if (channelsLast && outer instanceof UnsafeArrayData && !innerNulls) {
+      UnsafeArrayData u = (UnsafeArrayData) outer;
+      for (int q = 0; q < n; q++) {
+        int k = innerCount(u, innerOffset(u, q));
+        if (k != channels) {
+          return "step " + q + " has " + k + " channels; expected " + channels
+              + " (channels_last rows are [length][channels])";
+        }
+      }
+      length = n;
+    } else if (channelsLast) {
+      for (int q = 0; q < n; q++) {
+        ArrayData inner = outer.getArray(q);
+        int k = inner.numElements();
+        if (k != channels) {
+          return "step " + q + " has " + k + " channels; expected " + channels
+              + " (channels_last rows are [length][channels])";
+        }
+        if (innerNulls) {
+          int at = firstNull(inner);
+          if (at >= 0) return "step " + q + ", channel " + at + " is null";
+        }
+      }
+      length = n;
+    } else {
+      if (n != channels) {
+        return "it has " + n + " channel rows; expected " + channels + " (channels_first rows are [channels][length])";
+      }
+      int len = outer.getArray(0).numElements();
+      for (int c = 0; c < n; c++) {
+        ArrayData inner = outer.getArray(c);
+        int k = inner.numElements();
+        if (k != len) {
+          return "ragged channel rows: channel row " + c + " has " + k + " steps but channel row 0 has " + len;
+        }
+        if (innerNulls) {
+          int at = firstNull(inner);
+          if (at >= 0) return "channel row " + c + ", step " + at + " is null";
+        }
+      }
+      length = len;
+    }
+    data = outer;
+    return null;
+  }
+
+  private String layoutWords() {
+    return channelsLast ? "[length][channels] for channels_last" : "[channels][length] for channels_first";
+  }
+
+  /**
+   * Copies steps [q0, q0 + steps) of the current sequence to {@code dst} as [steps][channels] (channels_last) or
+   * [channels][steps] (channels_first); steps outside [0, length) are zeros.
+   */
+  void copyWindow(long q0, int steps, long dst) {
+    int c = channels;
+    long lo = Math.max(q0, 0), hi = Math.min(q0 + steps, length);
+    int before = (int) Math.min(steps, Math.max(0, -q0));
+    int mid = (int) Math.max(0, hi - lo);
+    int after = steps - before - mid;
+    if (channelsLast) {
+      zero(dst, (long) before * c);
+      long d = dst + 4L * before * c;
+      if (kind == InputKind.NESTED && data instanceof UnsafeArrayData && !doubles) {
+        UnsafeArrayData u = (UnsafeArrayData) data;
+        Object base = u.getBaseObject();
+        long header = UnsafeArrayData.calculateHeaderPortionInBytes(c);
+        for (int q = (int) lo; q < hi; q++, d += 4L * c) {
+          Platform.copyMemory(base, innerOffset(u, q) + header, null, d, 4L * c);
+        }
+      } else if (kind == InputKind.NESTED) {
+        for (int q = (int) lo; q < hi; q++, d += 4L * c) copy(data.getArray(q), 0, c, d);
+      } else {
+        copy(data, (int) lo * c, mid * c, d);
+        d += 4L * mid * c;
+      }
+      zero(d, (long) after * c);
+    } else {
+      for (int ch = 0; ch < c; ch++) {
+        long d = dst + 4L * ch * steps;
+        zero(d, before);
+        if (kind == InputKind.NESTED) copy(data.getArray(ch), (int) lo, mid, d + 4L * before);
+        else copy(data, ch * length + (int) lo, mid, d + 4L * before);
+        zero(d + 4L * (before + mid), after);
+      }
+    }
+  }
+
+  private static void zero(long dst, long floats) {
+    if (floats > 0) Platform.setMemory(dst, (byte) 0, 4L * floats);
+  }
+
+  /** Copies n elements of {@code a} from {@code from} to native floats at {@code dst}. */
+  private void copy(ArrayData a, int from, int n, long dst) {
+    if (n <= 0) return;
+    if (a instanceof UnsafeArrayData) {
+      UnsafeArrayData u = (UnsafeArrayData) a;
+      Object base = u.getBaseObject();
+      long src = u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(u.numElements());
+      if (!doubles) {
+        Platform.copyMemory(base, src + 4L * from, null, dst, 4L * n);
+      } else {
+        long s = src + 8L * from;
+        for (int i = 0; i < n; i++) Platform.putFloat(null, dst + 4L * i, (float) Platform.getDouble(base, s + 8L * i));
+      }
+    } else if (!doubles) {
+      for (int i = 0; i < n; i++) Platform.putFloat(null, dst + 4L * i, a.getFloat(from + i));
+    } else {
+      for (int i = 0; i < n; i++) Platform.putFloat(null, dst + 4L * i, (float) a.getDouble(from + i));
+    }
+  }
+
+  // ---- nested UnsafeArrayData without one object per inner array (getArray allocates) ----
+
+  /** Absolute offset (in the outer's base object) of inner array {@code i} of an unsafe array of arrays. */
+  private static long innerOffset(UnsafeArrayData outer, int i) {
+    long slot = outer.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(outer.numElements()) + 8L * i;
+    return outer.getBaseOffset() + (Platform.getLong(outer.getBaseObject(), slot) >> 32);
+  }
+
+  private static int innerCount(UnsafeArrayData outer, long innerOffset) {
+    return (int) Platform.getLong(outer.getBaseObject(), innerOffset);
+  }
+
+  /** Index of the first null element, or -1; reads the null bitmap a word at a time for unsafe arrays. */
+  static int firstNull(ArrayData a) {
+    int n = a.numElements();
+    if (a instanceof UnsafeArrayData) {
+      UnsafeArrayData u = (UnsafeArrayData) a;
+      int words = (n + 63) / 64;
+      for (int w = 0; w < words; w++) {
+        long bits = Platform.getLong(u.getBaseObject(), u.getBaseOffset() + 8 + 8L * w);
+        if (bits != 0) return w * 64 + Long.numberOfTrailingZeros(bits);
+      }
+      return -1;
+    }
+    for (int i = 0; i < n; i++) if (a.isNullAt(i)) return i;
+    return -1;
+  }
+}

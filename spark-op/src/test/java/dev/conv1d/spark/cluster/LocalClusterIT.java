@@ -1,0 +1,190 @@
+package dev.conv1d.spark.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.conv1d.kernels.conv.Conv1DOp;
+import dev.conv1d.spark.ml.Conv1DModel;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Executors in separate JVMs ({@code local-cluster[2,1,1024]}), with the project's classes shipped as jars through
+ * {@code spark.jars} as a real deployment ships them: catches closures and classes that only work in one JVM. The
+ * same transforms run first in local mode; the cluster's rows must equal them. Also transforms one sequence of 10
+ * million steps on an executor with a 1 GB heap.
+ *
+ * <p>Runs under Failsafe after {@code package} (so the shipped spark-op jar is the real artifact), which sets SPARK_HOME and SPARK_SCALA_VERSION for this JVM.
+ */
+class LocalClusterIT {
+  private static final float[][][] KERNEL = {{{1, 0, -1, 2}, {0, 1, 1, -1}}, {{2, 1, 0, 0}, {-1, 0, 1, 1}},
+      {{0, 0, 1, -2}, {1, 1, 0, 1}}};
+  private static final float[] BIAS = {0.5f, -1, 0, 2};
+  private static final String[] QUERIES = {
+      // nested channels_last: [len][2]
+      "SELECT id, transform(sequence(0, CAST(id % 23 AS INT)), i -> array(CAST(((id * 7 + i * 13) % 17) AS FLOAT) / 8, "
+          + "CAST(((id + i * 5) % 11) AS FLOAT) / 4 - 1)) AS sequence, concat('r', id) AS tag FROM range(0, 300)",
+      // flat doubles, channels_first: [2][len]
+      "SELECT id, transform(sequence(0, 2 * CAST(id % 19 AS INT) + 1), i -> CAST((id * 3 + i * 7) % 13 AS DOUBLE) / 3) "
+          + "AS sequence, concat('r', id) AS tag FROM range(0, 300)"};
+
+  private static SparkSession spark;
+  private static final Map<String, List<Row>> LOCAL = new LinkedHashMap<>();
+
+  private static Conv1DModel model(int query) {
+    Conv1DModel m = Conv1DModel.fromWeights(KERNEL, BIAS).setBatchSize(16).setMaxBatchBytes(8192);
+    return query == 0 ? m.setPadding("same") : m.setPadding("causal").setDataFormat("channels_first").setInputChannels(2);
+  }
+
+  private static List<Row> run(int query) {
+    Dataset<Row> df = spark.sql(QUERIES[query]).repartition(4);
+    return model(query).transform(df).orderBy("id").collectAsList();
+  }
+
+  @BeforeAll
+  static void localThenCluster() throws IOException {
+    assumeTrue(System.getenv("SPARK_SCALA_VERSION") != null && System.getenv("SPARK_HOME") != null,
+        "needs SPARK_HOME and SPARK_SCALA_VERSION: run by Failsafe (mvn verify)");
+    spark = SparkSession.builder().master("local[2]").appName("local-reference")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+    for (int q = 0; q < QUERIES.length; q++) LOCAL.put("q" + q, run(q));
+    spark.stop();
+
+    Path work = Paths.get(System.getProperty("conv1d.test.workDir", "target/local-cluster"));
+    Files.createDirectories(work);
+    prepareSparkHome(Paths.get(System.getenv("SPARK_HOME")));
+    String jars = jarOf(Conv1DModel.class, work.resolve("conv1d-spark-op.jar")) + ","
+        + jarOf(Conv1DOp.class, work.resolve("conv1d-kernels.jar"));
+    String flags = System.getProperty("conv1d.test.executorJavaOptions", "");
+    spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("local-cluster")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.jars", jars)
+        .config("spark.executor.extraJavaOptions", flags)
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (spark.sparkContext().getExecutorMemoryStatus().size() < 3 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) spark.stop();
+    spark = null;
+  }
+
+  /** SPARK_HOME/jars with every dependency jar of this JVM (not the project's own), and an empty RELEASE. */
+  private static void prepareSparkHome(Path home) throws IOException {
+    Path jars = home.resolve("jars");
+    Files.createDirectories(jars);
+    Files.write(home.resolve("RELEASE"), new byte[0]);
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    for (String entry : cp.split(File.pathSeparator)) {
+      Path p = Paths.get(entry);
+      String name = p.getFileName().toString();
+      if (!name.endsWith(".jar") || !Files.isRegularFile(p) || name.startsWith("conv1d-")
+          || name.startsWith("surefire")) {
+        continue;
+      }
+      Path link = jars.resolve(name);
+      if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.createSymbolicLink(link, p.toAbsolutePath());
+    }
+  }
+
+  /** The jar a class was loaded from, or a jar built from its classes directory (as before `package`). */
+  private static String jarOf(Class<?> cls, Path target) throws IOException {
+    Path src;
+    try {
+      src = Paths.get(cls.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    if (Files.isRegularFile(src)) return src.toAbsolutePath().toString();
+    try (OutputStream os = Files.newOutputStream(target); JarOutputStream jar = new JarOutputStream(os);
+        Stream<Path> files = Files.walk(src)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        jar.putNextEntry(new JarEntry(src.relativize(f).toString().replace(File.separatorChar, '/')));
+        Files.copy(f, jar);
+        jar.closeEntry();
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return target.toAbsolutePath().toString();
+  }
+
+  @Test
+  void executorsAreSeparateJvms() {
+    assertEquals(2, spark.sparkContext().getExecutorMemoryStatus().size() - 1, "two executors besides the driver");
+  }
+
+  @Test
+  void nestedOutputEqualsLocalMode() {
+    List<Row> got = run(0);
+    assertEquals(300, got.size());
+    assertEquals(LOCAL.get("q0"), got);
+  }
+
+  @Test
+  void flatChannelsFirstOutputEqualsLocalMode() {
+    List<Row> got = run(1);
+    assertEquals(300, got.size());
+    assertEquals(LOCAL.get("q1"), got);
+  }
+
+  /** One sequence of 10 million steps, 1 channel, 4 filters, made and transformed on an executor (1 GB heap). */
+  @Test
+  void tenMillionStepsInOneGigabyteExecutor() {
+    int n = 10_000_000;
+    float[][][] kernel = {{{1, 0, 2, -1}}, {{0, 1, 1, 1}}, {{1, 1, 0, -2}}};
+    float[] bias = {0, 1, -1, 0.5f};
+    Conv1DModel m = Conv1DModel.fromWeights(kernel, bias).setPadding("same").setInputChannels(1)
+        .setMaxBatchBytes(1 << 20);
+    Dataset<Row> df = spark.sql("SELECT id, transform(sequence(0, " + (n - 1) + "), i -> CAST(i % 17 - 8 AS FLOAT)) "
+        + "AS sequence FROM range(0, 1, 1, 1)");
+    int[] at = {0, 1, 65535, 65536, 65537, 1_234_567, n / 2, n - 2, n - 1};
+    List<String> cols = new ArrayList<>(List.of("size(conv1d) AS n"));
+    for (int t : at) for (int f = 0; f < 4; f++) cols.add("conv1d[" + (4L * t + f) + "]");
+    Row r = m.transform(df).selectExpr(cols.toArray(new String[0])).collectAsList().get(0);
+    assertEquals(4 * n, r.getInt(0));
+    int k = 1;
+    for (int t : at) {
+      for (int f = 0; f < 4; f++) {
+        float want = bias[f]; // same padding with kernel 3: taps at t-1, t, t+1
+        for (int tap = 0; tap < 3; tap++) {
+          long q = (long) t - 1 + tap;
+          if (q >= 0 && q < n) want += (q % 17 - 8) * kernel[tap][0][f];
+        }
+        assertEquals(want, r.getFloat(k++), 0f, "step " + t + " filter " + f);
+      }
+    }
+    assertTrue(k > 1);
+  }
+}
