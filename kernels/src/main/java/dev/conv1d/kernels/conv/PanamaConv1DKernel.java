@@ -44,47 +44,66 @@ final class PanamaConv1DKernel implements Conv1DKernel {
     return at;
   }
 
+  /**
+   * Depth rows per block: a block of the weight panel (KC x two vectors) stays in L1 while every row block of the
+   * tile streams over it. The first block writes the output, later ones add to it.
+   */
+  private static final int KC = Math.max(64, 8192 / NR);
+
   @Override
   public void convTile(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] p,
       float[] out, int outOff, int outRowStride, int rows, int cout) {
-    int f0 = 0, pAt = 0;
-    for (; f0 + NR <= cout; f0 += NR, pAt += depth * NR) {
-      int t = 0;
-      for (; t + 6 <= rows; t += 6) {
-        conv6x2(win, winOff + t * rowStride, rowStride, offsets, depth, p, pAt, out,
-            outOff + t * outRowStride + f0, outRowStride);
-      }
-      for (; t < rows; t++) {
-        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
-        int a0 = winOff + t * rowStride;
-        for (int r = 0, wi = pAt; r < depth; r++, wi += NR) {
-          FloatVector x = FloatVector.broadcast(S, win[a0 + offsets[r]]);
-          c0 = x.fma(FloatVector.fromArray(S, p, wi), c0);
-          c1 = x.fma(FloatVector.fromArray(S, p, wi + V), c1);
+    int full = cout / NR * NR;
+    boolean one = full + V <= cout;
+    for (int r0 = 0; r0 < depth; r0 += KC) {
+      int r1 = Math.min(depth, r0 + KC);
+      boolean acc = r0 > 0;
+      int pAt = 0;
+      for (int f0 = 0; f0 < full; f0 += NR, pAt += depth * NR) {
+        int t = 0;
+        for (; t + 6 <= rows; t += 6) {
+          conv6x2(win, winOff + t * rowStride, rowStride, offsets, r0, r1, p, pAt + r0 * NR, out,
+              outOff + t * outRowStride + f0, outRowStride, acc);
         }
-        int o = outOff + t * outRowStride + f0;
-        c0.intoArray(out, o);
-        c1.intoArray(out, o + V);
+        for (; t < rows; t++) {
+          FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+          int a0 = winOff + t * rowStride;
+          for (int r = r0, wi = pAt + r0 * NR; r < r1; r++, wi += NR) {
+            FloatVector x = FloatVector.broadcast(S, win[a0 + offsets[r]]);
+            c0 = x.fma(FloatVector.fromArray(S, p, wi), c0);
+            c1 = x.fma(FloatVector.fromArray(S, p, wi + V), c1);
+          }
+          int o = outOff + t * outRowStride + f0;
+          if (acc) {
+            c0.add(FloatVector.fromArray(S, out, o)).intoArray(out, o);
+            c1.add(FloatVector.fromArray(S, out, o + V)).intoArray(out, o + V);
+          } else {
+            c0.intoArray(out, o);
+            c1.intoArray(out, o + V);
+          }
+        }
+      }
+      if (one) {
+        int t = 0;
+        for (; t + 12 <= rows; t += 12) {
+          conv12x1(win, winOff + t * rowStride, rowStride, offsets, r0, r1, p, pAt + r0 * V, out,
+              outOff + t * outRowStride + full, outRowStride, acc);
+        }
+        for (; t < rows; t++) {
+          FloatVector c0 = FloatVector.zero(S);
+          int a0 = winOff + t * rowStride;
+          for (int r = r0, wi = pAt + r0 * V; r < r1; r++, wi += V) {
+            c0 = FloatVector.broadcast(S, win[a0 + offsets[r]]).fma(FloatVector.fromArray(S, p, wi), c0);
+          }
+          int o = outOff + t * outRowStride + full;
+          if (acc) c0.add(FloatVector.fromArray(S, out, o)).intoArray(out, o);
+          else c0.intoArray(out, o);
+        }
       }
     }
-    if (f0 + V <= cout) {
-      int t = 0;
-      for (; t + 12 <= rows; t += 12) {
-        conv12x1(win, winOff + t * rowStride, rowStride, offsets, depth, p, pAt, out,
-            outOff + t * outRowStride + f0, outRowStride);
-      }
-      for (; t < rows; t++) {
-        FloatVector c0 = FloatVector.zero(S);
-        int a0 = winOff + t * rowStride;
-        for (int r = 0, wi = pAt; r < depth; r++, wi += V) {
-          c0 = FloatVector.broadcast(S, win[a0 + offsets[r]]).fma(FloatVector.fromArray(S, p, wi), c0);
-        }
-        c0.intoArray(out, outOff + t * outRowStride + f0);
-      }
-      f0 += V;
-      pAt += depth * V;
-    }
+    int f0 = one ? full + V : full;
     if (f0 < cout) {
+      int pAt = (full / NR) * depth * NR + (one ? depth * V : 0);
       int width = cout - f0;
       for (int t = 0; t < rows; t++) {
         int o = outOff + t * outRowStride + f0;
@@ -98,16 +117,16 @@ final class PanamaConv1DKernel implements Conv1DKernel {
     }
   }
 
-  /** Six rows times two vectors of columns. */
-  private static void conv6x2(float[] win, int a0, int rs, int[] offsets, int depth, float[] p, int pAt,
-      float[] out, int o, int ors) {
+  /** Six rows times two vectors of columns over depth rows [r0, r1). */
+  private static void conv6x2(float[] win, int a0, int rs, int[] offsets, int r0, int r1, float[] p, int pAt,
+      float[] out, int o, int ors, boolean acc) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    for (int r = 0, wi = pAt; r < depth; r++, wi += NR) {
+    for (int r = r0, wi = pAt; r < r1; r++, wi += NR) {
         int a = a0 + offsets[r];
         FloatVector w0 = FloatVector.fromArray(S, p, wi);
         FloatVector w1 = FloatVector.fromArray(S, p, wi + V);
@@ -130,6 +149,20 @@ final class PanamaConv1DKernel implements Conv1DKernel {
         c50 = x.fma(w0, c50);
         c51 = x.fma(w1, c51);
     }
+    if (acc) {
+      c00 = c00.add(FloatVector.fromArray(S, out, o));
+      c01 = c01.add(FloatVector.fromArray(S, out, o + V));
+      c10 = c10.add(FloatVector.fromArray(S, out, o + ors));
+      c11 = c11.add(FloatVector.fromArray(S, out, o + ors + V));
+      c20 = c20.add(FloatVector.fromArray(S, out, o + 2 * ors));
+      c21 = c21.add(FloatVector.fromArray(S, out, o + 2 * ors + V));
+      c30 = c30.add(FloatVector.fromArray(S, out, o + 3 * ors));
+      c31 = c31.add(FloatVector.fromArray(S, out, o + 3 * ors + V));
+      c40 = c40.add(FloatVector.fromArray(S, out, o + 4 * ors));
+      c41 = c41.add(FloatVector.fromArray(S, out, o + 4 * ors + V));
+      c50 = c50.add(FloatVector.fromArray(S, out, o + 5 * ors));
+      c51 = c51.add(FloatVector.fromArray(S, out, o + 5 * ors + V));
+    }
     c00.intoArray(out, o);
     c01.intoArray(out, o + V);
     c10.intoArray(out, o + ors);
@@ -145,13 +178,13 @@ final class PanamaConv1DKernel implements Conv1DKernel {
   }
 
   /** Twelve rows times one vector of columns (narrow layers such as 16 filters on 512-bit vectors). */
-  private static void conv12x1(float[] win, int a0, int rs, int[] offsets, int depth, float[] p, int pAt,
-      float[] out, int o, int ors) {
+  private static void conv12x1(float[] win, int a0, int rs, int[] offsets, int r0, int r1, float[] p, int pAt,
+      float[] out, int o, int ors, boolean acc) {
     FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
     FloatVector c3 = FloatVector.zero(S), c4 = FloatVector.zero(S), c5 = FloatVector.zero(S);
     FloatVector c6 = FloatVector.zero(S), c7 = FloatVector.zero(S), c8 = FloatVector.zero(S);
     FloatVector c9 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-    for (int r = 0, wi = pAt; r < depth; r++, wi += V) {
+    for (int r = r0, wi = pAt; r < r1; r++, wi += V) {
         int a = a0 + offsets[r];
         FloatVector w = FloatVector.fromArray(S, p, wi);
         c0 = FloatVector.broadcast(S, win[a]).fma(w, c0);
@@ -166,6 +199,20 @@ final class PanamaConv1DKernel implements Conv1DKernel {
         c9 = FloatVector.broadcast(S, win[a + 9 * rs]).fma(w, c9);
         c10 = FloatVector.broadcast(S, win[a + 10 * rs]).fma(w, c10);
         c11 = FloatVector.broadcast(S, win[a + 11 * rs]).fma(w, c11);
+    }
+    if (acc) {
+      c0 = c0.add(FloatVector.fromArray(S, out, o));
+      c1 = c1.add(FloatVector.fromArray(S, out, o + ors));
+      c2 = c2.add(FloatVector.fromArray(S, out, o + 2 * ors));
+      c3 = c3.add(FloatVector.fromArray(S, out, o + 3 * ors));
+      c4 = c4.add(FloatVector.fromArray(S, out, o + 4 * ors));
+      c5 = c5.add(FloatVector.fromArray(S, out, o + 5 * ors));
+      c6 = c6.add(FloatVector.fromArray(S, out, o + 6 * ors));
+      c7 = c7.add(FloatVector.fromArray(S, out, o + 7 * ors));
+      c8 = c8.add(FloatVector.fromArray(S, out, o + 8 * ors));
+      c9 = c9.add(FloatVector.fromArray(S, out, o + 9 * ors));
+      c10 = c10.add(FloatVector.fromArray(S, out, o + 10 * ors));
+      c11 = c11.add(FloatVector.fromArray(S, out, o + 11 * ors));
     }
     c0.intoArray(out, o);
     c1.intoArray(out, o + ors);

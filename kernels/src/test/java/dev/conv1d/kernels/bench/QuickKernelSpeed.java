@@ -16,9 +16,11 @@ public final class QuickKernelSpeed {
   public static void main(String[] args) throws Exception {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
     String only = args.length > 1 ? args[1] : "";
+    String engine = args.length > 2 ? args[2] : "";
     for (BenchShape b : BenchShape.load(null)) {
       if (!b.name.startsWith(only)) continue;
       for (Conv1DKernel k : ConvKernels.available()) {
+        if (!k.name().startsWith(engine)) continue;
         Conv1DSpec s = b.spec;
         SplittableRandom r = new SplittableRandom(1);
         int[] offs = new int[b.batch + 1];

@@ -217,6 +217,39 @@ class KernelPropertyTest {
     return b.append("]").toString();
   }
 
+  /**
+   * Depth (taps x channels) beyond one cache block, with filters that need a two-vector panel, a one-vector panel
+   * and a column tail on every vector width: every path of the engines' blocking in one layer.
+   */
+  @Test
+  void deepLayersCrossDepthBlocksAndEveryColumnPath() {
+    SplittableRandom r = new SplittableRandom(99);
+    for (int filters : new int[] {7, 56, 100}) {
+      for (String padding : new String[] {"same", "valid", "causal"}) {
+        Conv1DSpec s = Conv1DSpec.builder().inChannels(96).filters(filters).kernelSize(7).padding(padding)
+            .dataFormat(r.nextBoolean() ? "channels_last" : "channels_first").build();
+        SequenceBatch x = RandomCases.batch(r, s, 3, 60);
+        float[] kernel = RandomCases.floats(r, s.kernelLength());
+        float[] bias = RandomCases.floats(r, filters);
+        for (Conv1DKernel engine : ConvKernels.available()) {
+          Conv1DOp op = Conv1DOp.of(s, Weights.ofFlat(kernel, 7, 96, filters, bias), null, engine);
+          String what = engine.name() + " " + s;
+          try (Workspace ws = Workspace.create(2)) {
+            SequenceBatch y = op.newOutput(x);
+            op.forward(x, y, ws);
+            Close.check(what + " forward", y, NaiveConv1D.preActivation(s, kernel, bias, x), TOL);
+            SequenceBatch dx = SequenceBatch.allocate(x.offsets().clone(), 96, s.dataFormat());
+            op.backwardInput(y, dx, ws);
+            Close.check(what + " input gradient", dx, NaiveConv1D.inputGradient(s, kernel, y, x), TOL);
+            float[] dk = new float[s.kernelLength()];
+            op.backwardKernel(x, y, dk, null, ws);
+            Close.check(what + " kernel gradient", dk, 0, NaiveConv1D.kernelGradient(s, x, y), TOL);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void kernelGradientAccumulatesIntoCallerArrays() {
     SplittableRandom r = new SplittableRandom(7);
