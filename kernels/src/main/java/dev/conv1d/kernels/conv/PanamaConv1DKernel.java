@@ -28,14 +28,19 @@ final class PanamaConv1DKernel implements Conv1DKernel {
 
   @Override
   public float[] pack(float[] w, int colOff, int ldw, int depth, int cout) {
-    float[] p = new float[depth * cout];
+    int padded = cout % V == 0 ? cout : (cout / V + 1) * V;
+    float[] p = new float[depth * padded];
     int at = 0, f0 = 0;
     for (; f0 + NR <= cout; f0 += NR) at = packPanel(w, colOff + f0, ldw, depth, NR, p, at);
     if (f0 + V <= cout) {
       at = packPanel(w, colOff + f0, ldw, depth, V, p, at);
       f0 += V;
     }
-    if (f0 < cout) packPanel(w, colOff + f0, ldw, depth, cout - f0, p, at);
+    if (f0 < cout) {
+      // Columns narrower than a vector: packed zero-padded to V so the tail runs full-width into scratch.
+      int width = cout - f0;
+      for (int r = 0; r < depth; r++) System.arraycopy(w, r * ldw + colOff + f0, p, at + r * V, width);
+    }
     return p;
   }
 
@@ -84,37 +89,47 @@ final class PanamaConv1DKernel implements Conv1DKernel {
         }
       }
       if (one) {
-        int t = 0;
-        for (; t + 12 <= rows; t += 12) {
-          conv12x1(win, winOff + t * rowStride, rowStride, offsets, r0, r1, p, pAt + r0 * V, out,
-              outOff + t * outRowStride + full, outRowStride, acc);
-        }
-        for (; t < rows; t++) {
-          FloatVector c0 = FloatVector.zero(S);
-          int a0 = winOff + t * rowStride;
-          for (int r = r0, wi = pAt + r0 * V; r < r1; r++, wi += V) {
-            c0 = FloatVector.broadcast(S, win[a0 + offsets[r]]).fma(FloatVector.fromArray(S, p, wi), c0);
-          }
-          int o = outOff + t * outRowStride + full;
-          if (acc) c0.add(FloatVector.fromArray(S, out, o)).intoArray(out, o);
-          else c0.intoArray(out, o);
-        }
+        fwd1(win, winOff, rowStride, offsets, r0, r1, p, pAt + r0 * V, out, outOff + full, outRowStride, rows, acc);
       }
     }
     int f0 = one ? full + V : full;
     if (f0 < cout) {
+      // Narrow tail: full-width vectors into zero-padded scratch rows, then copy the valid columns.
       int pAt = (full / NR) * depth * NR + (one ? depth * V : 0);
       int width = cout - f0;
-      for (int t = 0; t < rows; t++) {
-        int o = outOff + t * outRowStride + f0;
-        for (int f = 0; f < width; f++) out[o + f] = 0f;
-        int a0 = winOff + t * rowStride;
-        for (int r = 0, wi = pAt; r < depth; r++, wi += width) {
-          float x = win[a0 + offsets[r]];
-          for (int f = 0; f < width; f++) out[o + f] += x * p[wi + f];
-        }
-      }
+      float[] tmp = scratch(0, rows * V);
+      fwd1(win, winOff, rowStride, offsets, 0, depth, p, pAt, tmp, 0, V, rows, false);
+      for (int t = 0; t < rows; t++) System.arraycopy(tmp, t * V, out, outOff + t * outRowStride + f0, width);
     }
+  }
+
+  /** One vector of columns for all rows: twelve-row register tiles, then single rows. */
+  private static void fwd1(float[] win, int winOff, int rowStride, int[] offsets, int r0, int r1, float[] p,
+      int pAt, float[] out, int outOff, int outRowStride, int rows, boolean acc) {
+    int t = 0;
+    for (; t + 12 <= rows; t += 12) {
+      conv12x1(win, winOff + t * rowStride, rowStride, offsets, r0, r1, p, pAt, out, outOff + t * outRowStride,
+          outRowStride, acc);
+    }
+    for (; t < rows; t++) {
+      FloatVector c0 = FloatVector.zero(S);
+      int a0 = winOff + t * rowStride;
+      for (int r = r0, wi = pAt; r < r1; r++, wi += V) {
+        c0 = FloatVector.broadcast(S, win[a0 + offsets[r]]).fma(FloatVector.fromArray(S, p, wi), c0);
+      }
+      int o = outOff + t * outRowStride;
+      if (acc) c0.add(FloatVector.fromArray(S, out, o)).intoArray(out, o);
+      else c0.intoArray(out, o);
+    }
+  }
+
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+
+  /** Per-thread scratch for narrow tails, grown on demand: no allocation once warm. */
+  private static float[] scratch(int which, int n) {
+    float[][] all = SCRATCH.get();
+    if (all[which].length < n) all[which] = new float[n];
+    return all[which];
   }
 
   /** Six rows times two vectors of columns over depth rows [r0, r1). */
@@ -286,66 +301,75 @@ final class PanamaConv1DKernel implements Conv1DKernel {
       }
     }
     if (f0 + V <= cout) {
-      int r = 0;
-      for (; r + 8 <= depth; r += 8) {
-        int a0 = winOff + offsets[r], a1 = winOff + offsets[r + 1];
-        int a2 = winOff + offsets[r + 2], a3 = winOff + offsets[r + 3];
-        int a4 = winOff + offsets[r + 4], a5 = winOff + offsets[r + 5];
-        int a6 = winOff + offsets[r + 6], a7 = winOff + offsets[r + 7];
-        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
-        FloatVector c3 = FloatVector.zero(S), c4 = FloatVector.zero(S), c5 = FloatVector.zero(S);
-        FloatVector c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
-        int d = dzOff + f0, tr = 0;
-        for (int t = 0; t < rows; t++, d += dzRowStride, tr += rowStride) {
-          FloatVector g = FloatVector.fromArray(S, dz, d);
-          c0 = FloatVector.broadcast(S, win[a0 + tr]).fma(g, c0);
-          c1 = FloatVector.broadcast(S, win[a1 + tr]).fma(g, c1);
-          c2 = FloatVector.broadcast(S, win[a2 + tr]).fma(g, c2);
-          c3 = FloatVector.broadcast(S, win[a3 + tr]).fma(g, c3);
-          c4 = FloatVector.broadcast(S, win[a4 + tr]).fma(g, c4);
-          c5 = FloatVector.broadcast(S, win[a5 + tr]).fma(g, c5);
-          c6 = FloatVector.broadcast(S, win[a6 + tr]).fma(g, c6);
-          c7 = FloatVector.broadcast(S, win[a7 + tr]).fma(g, c7);
-        }
-        int o = accOff + r * accRowStride + f0;
-        FloatVector.fromArray(S, acc, o).add(c0).intoArray(acc, o);
-        o += accRowStride;
-        FloatVector.fromArray(S, acc, o).add(c1).intoArray(acc, o);
-        o += accRowStride;
-        FloatVector.fromArray(S, acc, o).add(c2).intoArray(acc, o);
-        o += accRowStride;
-        FloatVector.fromArray(S, acc, o).add(c3).intoArray(acc, o);
-        o += accRowStride;
-        FloatVector.fromArray(S, acc, o).add(c4).intoArray(acc, o);
-        o += accRowStride;
-        FloatVector.fromArray(S, acc, o).add(c5).intoArray(acc, o);
-        o += accRowStride;
-        FloatVector.fromArray(S, acc, o).add(c6).intoArray(acc, o);
-        o += accRowStride;
-        FloatVector.fromArray(S, acc, o).add(c7).intoArray(acc, o);
-      }
-      for (; r < depth; r++) {
-        int a = winOff + offsets[r];
-        FloatVector c0 = FloatVector.zero(S);
-        int d = dzOff + f0, tr = 0;
-        for (int t = 0; t < rows; t++, d += dzRowStride, tr += rowStride) {
-          c0 = FloatVector.broadcast(S, win[a + tr]).fma(FloatVector.fromArray(S, dz, d), c0);
-        }
-        int o = accOff + r * accRowStride + f0;
-        FloatVector.fromArray(S, acc, o).add(c0).intoArray(acc, o);
-      }
+      kg1(win, winOff, rowStride, offsets, depth, dz, dzOff + f0, dzRowStride, rows, acc, accOff + f0, accRowStride);
       f0 += V;
     }
     if (f0 < cout) {
+      // Narrow tail: dz columns copied into zero-padded rows, accumulated full-width into scratch, then added.
+      int width = cout - f0;
+      float[] g = scratch(1, rows * V);
+      java.util.Arrays.fill(g, 0, rows * V, 0f);
+      for (int t = 0; t < rows; t++) System.arraycopy(dz, dzOff + t * dzRowStride + f0, g, t * V, width);
+      float[] a = scratch(2, depth * V);
+      java.util.Arrays.fill(a, 0, depth * V, 0f);
+      kg1(win, winOff, rowStride, offsets, depth, g, 0, V, rows, a, 0, V);
       for (int r = 0; r < depth; r++) {
-        int a = winOff + offsets[r];
-        int o = accOff + r * accRowStride;
-        for (int t = 0; t < rows; t++) {
-          float x = win[a + t * rowStride];
-          int d = dzOff + t * dzRowStride;
-          for (int f = f0; f < cout; f++) acc[o + f] += x * dz[d + f];
-        }
+        int o = accOff + r * accRowStride + f0;
+        for (int f = 0; f < width; f++) acc[o + f] += a[r * V + f];
       }
+    }
+  }
+
+  /** One vector of columns (offsets already include the column): eight depth rows per register tile. */
+  private static void kg1(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] dz, int dzOff,
+      int dzRowStride, int rows, float[] acc, int accOff, int accRowStride) {
+    int r = 0;
+    for (; r + 8 <= depth; r += 8) {
+      int a0 = winOff + offsets[r], a1 = winOff + offsets[r + 1];
+      int a2 = winOff + offsets[r + 2], a3 = winOff + offsets[r + 3];
+      int a4 = winOff + offsets[r + 4], a5 = winOff + offsets[r + 5];
+      int a6 = winOff + offsets[r + 6], a7 = winOff + offsets[r + 7];
+      FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
+      FloatVector c3 = FloatVector.zero(S), c4 = FloatVector.zero(S), c5 = FloatVector.zero(S);
+      FloatVector c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+      int d = dzOff, tr = 0;
+      for (int t = 0; t < rows; t++, d += dzRowStride, tr += rowStride) {
+        FloatVector g = FloatVector.fromArray(S, dz, d);
+        c0 = FloatVector.broadcast(S, win[a0 + tr]).fma(g, c0);
+        c1 = FloatVector.broadcast(S, win[a1 + tr]).fma(g, c1);
+        c2 = FloatVector.broadcast(S, win[a2 + tr]).fma(g, c2);
+        c3 = FloatVector.broadcast(S, win[a3 + tr]).fma(g, c3);
+        c4 = FloatVector.broadcast(S, win[a4 + tr]).fma(g, c4);
+        c5 = FloatVector.broadcast(S, win[a5 + tr]).fma(g, c5);
+        c6 = FloatVector.broadcast(S, win[a6 + tr]).fma(g, c6);
+        c7 = FloatVector.broadcast(S, win[a7 + tr]).fma(g, c7);
+      }
+      int o = accOff + r * accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c0).intoArray(acc, o);
+      o += accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c1).intoArray(acc, o);
+      o += accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c2).intoArray(acc, o);
+      o += accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c3).intoArray(acc, o);
+      o += accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c4).intoArray(acc, o);
+      o += accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c5).intoArray(acc, o);
+      o += accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c6).intoArray(acc, o);
+      o += accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c7).intoArray(acc, o);
+    }
+    for (; r < depth; r++) {
+      int a = winOff + offsets[r];
+      FloatVector c0 = FloatVector.zero(S);
+      int d = dzOff, tr = 0;
+      for (int t = 0; t < rows; t++, d += dzRowStride, tr += rowStride) {
+        c0 = FloatVector.broadcast(S, win[a + tr]).fma(FloatVector.fromArray(S, dz, d), c0);
+      }
+      int o = accOff + r * accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c0).intoArray(acc, o);
     }
   }
 }
