@@ -18,6 +18,9 @@ final class PanamaConv1DKernel implements Conv1DKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int V = S.length();
   private static final int NR = 2 * V;
+  /** With 32 vector registers (512-bit species) a 5 x 4-vector tile fits and beats 6 x 2 by about a fifth. */
+  private static final boolean WIDE = V >= 16;
+  private static final int NR4 = 4 * V;
 
   private PanamaConv1DKernel() {}
 
@@ -31,6 +34,7 @@ final class PanamaConv1DKernel implements Conv1DKernel {
     int padded = cout % V == 0 ? cout : (cout / V + 1) * V;
     float[] p = new float[depth * padded];
     int at = 0, f0 = 0;
+    if (WIDE) for (; f0 + NR4 <= cout; f0 += NR4) at = packPanel(w, colOff + f0, ldw, depth, NR4, p, at);
     for (; f0 + NR <= cout; f0 += NR) at = packPanel(w, colOff + f0, ldw, depth, NR, p, at);
     if (f0 + V <= cout) {
       at = packPanel(w, colOff + f0, ldw, depth, V, p, at);
@@ -53,18 +57,52 @@ final class PanamaConv1DKernel implements Conv1DKernel {
    * Depth rows per block: a block of the weight panel (KC x two vectors) stays in L1 while every row block of the
    * tile streams over it. The first block writes the output, later ones add to it.
    */
-  private static final int KC = Math.max(64, 8192 / NR);
+  private static final int KC = Math.max(64, 8192 / (WIDE ? NR4 : NR));
 
   @Override
   public void convTile(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] p,
       float[] out, int outOff, int outRowStride, int rows, int cout) {
-    int full = cout / NR * NR;
+    // Panels in column order: 4-vector (512-bit only), 2-vector, one vector, then a padded tail. The panel
+    // starting at column f0 starts at f0 * depth in the packed weights.
+    int full4 = WIDE ? cout / NR4 * NR4 : 0;
+    int full = full4 + (cout - full4) / NR * NR;
     boolean one = full + V <= cout;
     for (int r0 = 0; r0 < depth; r0 += KC) {
       int r1 = Math.min(depth, r0 + KC);
       boolean acc = r0 > 0;
-      int pAt = 0;
-      for (int f0 = 0; f0 < full; f0 += NR, pAt += depth * NR) {
+      for (int f0 = 0; f0 < full4; f0 += NR4) {
+        int pAt = f0 * depth + r0 * NR4;
+        int t = 0;
+        for (; t + 5 <= rows; t += 5) {
+          conv5x4(win, winOff + t * rowStride, rowStride, offsets, r0, r1, p, pAt, out,
+              outOff + t * outRowStride + f0, outRowStride, acc);
+        }
+        for (; t < rows; t++) {
+          FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+          FloatVector c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+          int a0 = winOff + t * rowStride;
+          for (int r = r0, wi = pAt; r < r1; r++, wi += NR4) {
+            FloatVector x = FloatVector.broadcast(S, win[a0 + offsets[r]]);
+            c0 = x.fma(FloatVector.fromArray(S, p, wi), c0);
+            c1 = x.fma(FloatVector.fromArray(S, p, wi + V), c1);
+            c2 = x.fma(FloatVector.fromArray(S, p, wi + 2 * V), c2);
+            c3 = x.fma(FloatVector.fromArray(S, p, wi + 3 * V), c3);
+          }
+          int o = outOff + t * outRowStride + f0;
+          if (acc) {
+            c0 = c0.add(FloatVector.fromArray(S, out, o));
+            c1 = c1.add(FloatVector.fromArray(S, out, o + V));
+            c2 = c2.add(FloatVector.fromArray(S, out, o + 2 * V));
+            c3 = c3.add(FloatVector.fromArray(S, out, o + 3 * V));
+          }
+          c0.intoArray(out, o);
+          c1.intoArray(out, o + V);
+          c2.intoArray(out, o + 2 * V);
+          c3.intoArray(out, o + 3 * V);
+        }
+      }
+      for (int f0 = full4; f0 < full; f0 += NR) {
+        int pAt = f0 * depth;
         int t = 0;
         for (; t + 6 <= rows; t += 6) {
           conv6x2(win, winOff + t * rowStride, rowStride, offsets, r0, r1, p, pAt + r0 * NR, out,
@@ -89,13 +127,14 @@ final class PanamaConv1DKernel implements Conv1DKernel {
         }
       }
       if (one) {
-        fwd1(win, winOff, rowStride, offsets, r0, r1, p, pAt + r0 * V, out, outOff + full, outRowStride, rows, acc);
+        fwd1(win, winOff, rowStride, offsets, r0, r1, p, full * depth + r0 * V, out, outOff + full, outRowStride, rows,
+            acc);
       }
     }
     int f0 = one ? full + V : full;
     if (f0 < cout) {
       // Narrow tail: full-width vectors into zero-padded scratch rows, then copy the valid columns.
-      int pAt = (full / NR) * depth * NR + (one ? depth * V : 0);
+      int pAt = f0 * depth;
       int width = cout - f0;
       float[] tmp = scratch(0, rows * V);
       fwd1(win, winOff, rowStride, offsets, 0, depth, p, pAt, tmp, 0, V, rows, false);
@@ -130,6 +169,99 @@ final class PanamaConv1DKernel implements Conv1DKernel {
     float[][] all = SCRATCH.get();
     if (all[which].length < n) all[which] = new float[n];
     return all[which];
+  }
+
+  /** Five rows times four vectors of columns over depth rows [r0, r1): 20 accumulators, 512-bit only. */
+  private static void conv5x4(float[] win, int a0, int rs, int[] offsets, int r0, int r1, float[] p, int pAt,
+      float[] out, int o, int ors, boolean acc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c43 = FloatVector.zero(S);
+    for (int r = r0, wi = pAt; r < r1; r++, wi += NR4) {
+      int a = a0 + offsets[r];
+      FloatVector w0 = FloatVector.fromArray(S, p, wi);
+      FloatVector w1 = FloatVector.fromArray(S, p, wi + V);
+      FloatVector w2 = FloatVector.fromArray(S, p, wi + 2 * V);
+      FloatVector w3 = FloatVector.fromArray(S, p, wi + 3 * V);
+      FloatVector x = FloatVector.broadcast(S, win[a]);
+      c00 = x.fma(w0, c00);
+      c01 = x.fma(w1, c01);
+      c02 = x.fma(w2, c02);
+      c03 = x.fma(w3, c03);
+      x = FloatVector.broadcast(S, win[a + rs]);
+      c10 = x.fma(w0, c10);
+      c11 = x.fma(w1, c11);
+      c12 = x.fma(w2, c12);
+      c13 = x.fma(w3, c13);
+      x = FloatVector.broadcast(S, win[a + 2 * rs]);
+      c20 = x.fma(w0, c20);
+      c21 = x.fma(w1, c21);
+      c22 = x.fma(w2, c22);
+      c23 = x.fma(w3, c23);
+      x = FloatVector.broadcast(S, win[a + 3 * rs]);
+      c30 = x.fma(w0, c30);
+      c31 = x.fma(w1, c31);
+      c32 = x.fma(w2, c32);
+      c33 = x.fma(w3, c33);
+      x = FloatVector.broadcast(S, win[a + 4 * rs]);
+      c40 = x.fma(w0, c40);
+      c41 = x.fma(w1, c41);
+      c42 = x.fma(w2, c42);
+      c43 = x.fma(w3, c43);
+    }
+    if (acc) {
+      int q = o;
+      c00 = c00.add(FloatVector.fromArray(S, out, q));
+      c01 = c01.add(FloatVector.fromArray(S, out, q + V));
+      c02 = c02.add(FloatVector.fromArray(S, out, q + 2 * V));
+      c03 = c03.add(FloatVector.fromArray(S, out, q + 3 * V));
+      q += ors;
+      c10 = c10.add(FloatVector.fromArray(S, out, q));
+      c11 = c11.add(FloatVector.fromArray(S, out, q + V));
+      c12 = c12.add(FloatVector.fromArray(S, out, q + 2 * V));
+      c13 = c13.add(FloatVector.fromArray(S, out, q + 3 * V));
+      q += ors;
+      c20 = c20.add(FloatVector.fromArray(S, out, q));
+      c21 = c21.add(FloatVector.fromArray(S, out, q + V));
+      c22 = c22.add(FloatVector.fromArray(S, out, q + 2 * V));
+      c23 = c23.add(FloatVector.fromArray(S, out, q + 3 * V));
+      q += ors;
+      c30 = c30.add(FloatVector.fromArray(S, out, q));
+      c31 = c31.add(FloatVector.fromArray(S, out, q + V));
+      c32 = c32.add(FloatVector.fromArray(S, out, q + 2 * V));
+      c33 = c33.add(FloatVector.fromArray(S, out, q + 3 * V));
+      q += ors;
+      c40 = c40.add(FloatVector.fromArray(S, out, q));
+      c41 = c41.add(FloatVector.fromArray(S, out, q + V));
+      c42 = c42.add(FloatVector.fromArray(S, out, q + 2 * V));
+      c43 = c43.add(FloatVector.fromArray(S, out, q + 3 * V));
+    }
+    c00.intoArray(out, o);
+    c01.intoArray(out, o + V);
+    c02.intoArray(out, o + 2 * V);
+    c03.intoArray(out, o + 3 * V);
+    o += ors;
+    c10.intoArray(out, o);
+    c11.intoArray(out, o + V);
+    c12.intoArray(out, o + 2 * V);
+    c13.intoArray(out, o + 3 * V);
+    o += ors;
+    c20.intoArray(out, o);
+    c21.intoArray(out, o + V);
+    c22.intoArray(out, o + 2 * V);
+    c23.intoArray(out, o + 3 * V);
+    o += ors;
+    c30.intoArray(out, o);
+    c31.intoArray(out, o + V);
+    c32.intoArray(out, o + 2 * V);
+    c33.intoArray(out, o + 3 * V);
+    o += ors;
+    c40.intoArray(out, o);
+    c41.intoArray(out, o + V);
+    c42.intoArray(out, o + 2 * V);
+    c43.intoArray(out, o + 3 * V);
   }
 
   /** Six rows times two vectors of columns over depth rows [r0, r1). */
