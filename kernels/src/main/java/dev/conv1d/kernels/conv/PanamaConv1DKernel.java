@@ -379,6 +379,12 @@ final class PanamaConv1DKernel implements Conv1DKernel {
   public void kernelGradTile(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] dz,
       int dzOff, int dzRowStride, int rows, int cout, float[] acc, int accOff, int accRowStride) {
     int f0 = 0;
+    if (WIDE) {
+      for (; f0 + NR4 <= cout; f0 += NR4) {
+        kg4(win, winOff, rowStride, offsets, depth, dz, dzOff + f0, dzRowStride, rows, acc, accOff + f0,
+            accRowStride);
+      }
+    }
     for (; f0 + NR <= cout; f0 += NR) {
       int r = 0;
       for (; r + 4 <= depth; r += 4) {
@@ -502,6 +508,95 @@ final class PanamaConv1DKernel implements Conv1DKernel {
       }
       int o = accOff + r * accRowStride;
       FloatVector.fromArray(S, acc, o).add(c0).intoArray(acc, o);
+    }
+  }
+
+  /** Four vectors of columns (offsets include the column): five depth rows per 20-accumulator tile. */
+  private static void kg4(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] dz, int dzOff,
+      int dzRowStride, int rows, float[] acc, int accOff, int accRowStride) {
+    int r = 0;
+    for (; r + 5 <= depth; r += 5) {
+      int a0 = winOff + offsets[r], a1 = winOff + offsets[r + 1], a2 = winOff + offsets[r + 2];
+      int a3 = winOff + offsets[r + 3], a4 = winOff + offsets[r + 4];
+      FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
+      FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+      FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
+      FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
+      FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c43 = FloatVector.zero(S);
+      int d = dzOff, tr = 0;
+      for (int t = 0; t < rows; t++, d += dzRowStride, tr += rowStride) {
+        FloatVector g0 = FloatVector.fromArray(S, dz, d);
+        FloatVector g1 = FloatVector.fromArray(S, dz, d + V);
+        FloatVector g2 = FloatVector.fromArray(S, dz, d + 2 * V);
+        FloatVector g3 = FloatVector.fromArray(S, dz, d + 3 * V);
+        FloatVector x = FloatVector.broadcast(S, win[a0 + tr]);
+        c00 = x.fma(g0, c00);
+        c01 = x.fma(g1, c01);
+        c02 = x.fma(g2, c02);
+        c03 = x.fma(g3, c03);
+        x = FloatVector.broadcast(S, win[a1 + tr]);
+        c10 = x.fma(g0, c10);
+        c11 = x.fma(g1, c11);
+        c12 = x.fma(g2, c12);
+        c13 = x.fma(g3, c13);
+        x = FloatVector.broadcast(S, win[a2 + tr]);
+        c20 = x.fma(g0, c20);
+        c21 = x.fma(g1, c21);
+        c22 = x.fma(g2, c22);
+        c23 = x.fma(g3, c23);
+        x = FloatVector.broadcast(S, win[a3 + tr]);
+        c30 = x.fma(g0, c30);
+        c31 = x.fma(g1, c31);
+        c32 = x.fma(g2, c32);
+        c33 = x.fma(g3, c33);
+        x = FloatVector.broadcast(S, win[a4 + tr]);
+        c40 = x.fma(g0, c40);
+        c41 = x.fma(g1, c41);
+        c42 = x.fma(g2, c42);
+        c43 = x.fma(g3, c43);
+      }
+      int o = accOff + r * accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c00).intoArray(acc, o);
+      FloatVector.fromArray(S, acc, o + V).add(c01).intoArray(acc, o + V);
+      FloatVector.fromArray(S, acc, o + 2 * V).add(c02).intoArray(acc, o + 2 * V);
+      FloatVector.fromArray(S, acc, o + 3 * V).add(c03).intoArray(acc, o + 3 * V);
+      o += accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c10).intoArray(acc, o);
+      FloatVector.fromArray(S, acc, o + V).add(c11).intoArray(acc, o + V);
+      FloatVector.fromArray(S, acc, o + 2 * V).add(c12).intoArray(acc, o + 2 * V);
+      FloatVector.fromArray(S, acc, o + 3 * V).add(c13).intoArray(acc, o + 3 * V);
+      o += accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c20).intoArray(acc, o);
+      FloatVector.fromArray(S, acc, o + V).add(c21).intoArray(acc, o + V);
+      FloatVector.fromArray(S, acc, o + 2 * V).add(c22).intoArray(acc, o + 2 * V);
+      FloatVector.fromArray(S, acc, o + 3 * V).add(c23).intoArray(acc, o + 3 * V);
+      o += accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c30).intoArray(acc, o);
+      FloatVector.fromArray(S, acc, o + V).add(c31).intoArray(acc, o + V);
+      FloatVector.fromArray(S, acc, o + 2 * V).add(c32).intoArray(acc, o + 2 * V);
+      FloatVector.fromArray(S, acc, o + 3 * V).add(c33).intoArray(acc, o + 3 * V);
+      o += accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c40).intoArray(acc, o);
+      FloatVector.fromArray(S, acc, o + V).add(c41).intoArray(acc, o + V);
+      FloatVector.fromArray(S, acc, o + 2 * V).add(c42).intoArray(acc, o + 2 * V);
+      FloatVector.fromArray(S, acc, o + 3 * V).add(c43).intoArray(acc, o + 3 * V);
+    }
+    for (; r < depth; r++) {
+      int a = winOff + offsets[r];
+      FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+      int d = dzOff, tr = 0;
+      for (int t = 0; t < rows; t++, d += dzRowStride, tr += rowStride) {
+        FloatVector x = FloatVector.broadcast(S, win[a + tr]);
+        c0 = x.fma(FloatVector.fromArray(S, dz, d), c0);
+        c1 = x.fma(FloatVector.fromArray(S, dz, d + V), c1);
+        c2 = x.fma(FloatVector.fromArray(S, dz, d + 2 * V), c2);
+        c3 = x.fma(FloatVector.fromArray(S, dz, d + 3 * V), c3);
+      }
+      int o = accOff + r * accRowStride;
+      FloatVector.fromArray(S, acc, o).add(c0).intoArray(acc, o);
+      FloatVector.fromArray(S, acc, o + V).add(c1).intoArray(acc, o + V);
+      FloatVector.fromArray(S, acc, o + 2 * V).add(c2).intoArray(acc, o + 2 * V);
+      FloatVector.fromArray(S, acc, o + 3 * V).add(c3).intoArray(acc, o + 3 * V);
     }
   }
 }
