@@ -150,6 +150,10 @@ final class PanamaConv1DKernel implements Conv1DKernel {
       conv12x1(win, winOff + t * rowStride, rowStride, offsets, r0, r1, p, pAt, out, outOff + t * outRowStride,
           outRowStride, acc);
     }
+    for (; t + 4 <= rows; t += 4) {
+      conv4x1(win, winOff + t * rowStride, rowStride, offsets, r0, r1, p, pAt, out, outOff + t * outRowStride,
+          outRowStride, acc);
+    }
     for (; t < rows; t++) {
       FloatVector c0 = FloatVector.zero(S);
       int a0 = winOff + t * rowStride;
@@ -322,6 +326,30 @@ final class PanamaConv1DKernel implements Conv1DKernel {
     c41.intoArray(out, o + 4 * ors + V);
     c50.intoArray(out, o + 5 * ors);
     c51.intoArray(out, o + 5 * ors + V);
+  }
+
+  /** Four rows times one vector: remainder rows keep four independent FMA chains instead of one. */
+  private static void conv4x1(float[] win, int a0, int rs, int[] offsets, int r0, int r1, float[] p, int pAt,
+      float[] out, int o, int ors, boolean acc) {
+    FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+    for (int r = r0, wi = pAt; r < r1; r++, wi += V) {
+      int a = a0 + offsets[r];
+      FloatVector w = FloatVector.fromArray(S, p, wi);
+      c0 = FloatVector.broadcast(S, win[a]).fma(w, c0);
+      c1 = FloatVector.broadcast(S, win[a + rs]).fma(w, c1);
+      c2 = FloatVector.broadcast(S, win[a + 2 * rs]).fma(w, c2);
+      c3 = FloatVector.broadcast(S, win[a + 3 * rs]).fma(w, c3);
+    }
+    if (acc) {
+      c0 = c0.add(FloatVector.fromArray(S, out, o));
+      c1 = c1.add(FloatVector.fromArray(S, out, o + ors));
+      c2 = c2.add(FloatVector.fromArray(S, out, o + 2 * ors));
+      c3 = c3.add(FloatVector.fromArray(S, out, o + 3 * ors));
+    }
+    c0.intoArray(out, o);
+    c1.intoArray(out, o + ors);
+    c2.intoArray(out, o + 2 * ors);
+    c3.intoArray(out, o + 3 * ors);
   }
 
   /** Twelve rows times one vector of columns (narrow layers such as 16 filters on 512-bit vectors). */
