@@ -1,0 +1,50 @@
+package dev.conv1d.spark.bench;
+
+import dev.conv1d.kernels.spec.Conv1DSpec;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The baseline a user would write without this project: a per-row Java UDF on {@code array<array<float>>}
+ * (channels_last, groups = 1, one fixed length), boxed elements copied to {@code float[][]}, plain loops in the
+ * Keras kernel order (t, k, c, f: the innermost loop runs along the kernel's contiguous filter axis), and a
+ * {@code float[][]} result that Spark converts back. Created once per shape.
+ */
+final class NaiveConv1DUdf {
+  private NaiveConv1DUdf() {}
+
+  static UserDefinedFunction create(float[][][] kernel, float[] bias, Conv1DSpec spec, int length) {
+    final int k = spec.kernelSize(), c = spec.inChannels(), f = spec.filters();
+    final int stride = spec.strides(), dilation = spec.dilationRate();
+    final int outLen = spec.outputLength(length), padLeft = spec.padLeft(length);
+    UDF1<scala.collection.Seq<Object>, float[][]> conv = seq -> {
+      int len = seq.length();
+      if (len != length) throw new IllegalArgumentException("naive UDF built for length " + length + ", got " + len);
+      float[][] x = new float[len][c];
+      for (int t = 0; t < len; t++) {
+        @SuppressWarnings("unchecked")
+        scala.collection.Seq<Object> step = (scala.collection.Seq<Object>) seq.apply(t);
+        for (int ch = 0; ch < c; ch++) x[t][ch] = (Float) step.apply(ch);
+      }
+      float[][] y = new float[outLen][f];
+      for (int t = 0; t < outLen; t++) {
+        float[] yt = y[t];
+        System.arraycopy(bias, 0, yt, 0, f);
+        for (int kk = 0; kk < k; kk++) {
+          int q = t * stride - padLeft + kk * dilation;
+          if (q < 0 || q >= len) continue;
+          float[] xq = x[q];
+          for (int ch = 0; ch < c; ch++) {
+            float xv = xq[ch];
+            float[] w = kernel[kk][ch];
+            for (int ff = 0; ff < f; ff++) yt[ff] += xv * w[ff];
+          }
+        }
+      }
+      return y;
+    };
+    return functions.udf(conv, DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType)));
+  }
+}
