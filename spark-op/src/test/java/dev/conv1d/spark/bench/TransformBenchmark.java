@@ -85,7 +85,7 @@ public final class TransformBenchmark {
   /** Warm-up rounds go on until this much time went into them (JIT: small shapes need many rounds), at most 40. */
   private double warmupSeconds = 6;
   private int partitions = 2;
-  private double udfGflop = 20;
+  private double udfGflop = 10;
   private String only = "";
   private Path out = Paths.get("target", "bench", "transform-benchmark.txt");
   private String command = "";
