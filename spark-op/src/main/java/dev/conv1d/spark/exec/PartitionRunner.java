@@ -48,6 +48,8 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
 
   private final ArrayDeque<InternalRow> ready = new ArrayDeque<>();
   private final List<Slot> slots = new ArrayList<>();
+  /** Slots [0, protectedSlots) are known to hold their own row copies (slots are only appended, then cleared). */
+  private int protectedSlots;
   private final List<Piece> pieces = new ArrayList<>();
   private Slot pending;
   private long rowIndex = -1;
@@ -120,7 +122,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
   public boolean hasNext() {
     while (ready.isEmpty() && !closed) {
       if (pending == null) {
-        slots.clear(); // all emitted and consumed: nothing to protect
+        clearSlots(); // all emitted and consumed: nothing to protect
         if (!input.hasNext()) break;
       }
       step();
@@ -136,18 +138,25 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
 
   /** Upstream iterators may reuse the row object on hasNext/next: copy the rows still held before asking. */
   private boolean protectAndHasNext() {
-    for (Slot s : slots) {
+    for (int i = protectedSlots; i < slots.size(); i++) {
+      Slot s = slots.get(i);
       if (!s.copied) {
         s.row = s.row.copy();
         s.copied = true;
       }
     }
+    protectedSlots = slots.size();
     return input.hasNext();
   }
 
   /** Fills one batch, runs the kernel on it and queues every row it completed. */
-  private void step() {
+  private void clearSlots() {
     slots.clear();
+    protectedSlots = 0;
+  }
+
+  private void step() {
+    clearSlots();
     pieces.clear();
     Slot carried = pending;
     if (carried != null) slots.add(carried);
@@ -257,7 +266,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     if (closed) return;
     closed = true;
     ready.clear();
-    slots.clear();
+    clearSlots();
     pieces.clear();
     pending = null;
     workspace.close();

@@ -19,7 +19,13 @@ final class Conv1DParamDefs {
   static final String[] DATA_FORMATS = {"channels_last", "channels_first"};
   static final String[] HANDLE_INVALID = {"error", "skip", "keep"};
   static final int DEFAULT_BATCH_SIZE = 1024;
-  static final long DEFAULT_MAX_BATCH_BYTES = 16L << 20;
+  /**
+   * 1 MiB: a batch's input and output (and their staging copies) stay in a core's L2/L3 cache between the copy
+   * steps; with 16 MiB every copy went to DRAM, which doubled the non-kernel CPU time of a transform (transform
+   * benchmark, S1/S3/S5); the per-task heap staging arrays are also smaller (at 16 MiB they were G1 humongous
+   * allocations, which triggered most of the collections seen in a JFR recording).
+   */
+  static final long DEFAULT_MAX_BATCH_BYTES = 1L << 20;
 
   private Conv1DParamDefs() {}
 

@@ -51,7 +51,7 @@ public interface Conv1DParams extends Params {
   /** Most sequences per Arrow batch. Default 1024. */
   IntParam batchSize();
 
-  /** Most bytes of input plus output floats per Arrow batch; longer sequences are split. Default 16 MiB. */
+  /** Most bytes of input plus output floats per Arrow batch; longer sequences are split. Default 1 MiB. */
   LongParam maxBatchBytes();
 
   default int getStrides() { return (Integer) getOrDefault(strides()); }

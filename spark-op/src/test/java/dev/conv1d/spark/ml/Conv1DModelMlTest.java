@@ -72,7 +72,7 @@ class Conv1DModelMlTest extends SparkTestBase {
     assertEquals("conv1d", m.getOutputCol());
     assertEquals("error", m.getHandleInvalid());
     assertEquals(1024, m.getBatchSize());
-    assertEquals(16L << 20, m.getMaxBatchBytes());
+    assertEquals(1L << 20, m.getMaxBatchBytes());
     assertFalse(m.isDefined(m.inputChannels()));
     assertFalse(Conv1DModel.fromWeights(KERNEL, null).getUseBias());
     assertNull(Conv1DModel.fromWeights(KERNEL, null).bias());
