@@ -112,6 +112,64 @@ class RunnableJarIT {
     assertTrue(a.out.contains("rows in: 30, rows out: 30"), a.describe());
   }
 
+  /**
+   * spark-submit as on a cluster that provides Spark: SparkSubmit runs from a SPARK_HOME whose jars/ holds Spark and
+   * its dependencies (this JVM's classpath without the project's own jars), the fat jar is the application jar, and
+   * executors are separate JVMs ({@code local-cluster[2,1,1024]}) that get the jar through spark.jars. Generate runs
+   * the project's code (a mapPartitions closure) on the executors, apply runs the model there.
+   */
+  @Test
+  void sparkSubmitOnALocalCluster() throws Exception {
+    Path home = work.resolve("spark-home");
+    Path jars = home.resolve("jars");
+    Files.createDirectories(jars);
+    Files.write(home.resolve("RELEASE"), new byte[0]);
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path p = Paths.get(entry);
+      String name = p.getFileName().toString();
+      if (!name.endsWith(".jar") || !Files.isRegularFile(p) || name.startsWith("conv1d") || name.startsWith("picocli")
+          || name.startsWith("jhdf") || name.startsWith("surefire") || name.startsWith("junit")
+          || name.startsWith("opentest4j") || name.startsWith("apiguardian")) {
+        continue;
+      }
+      Path link = jars.resolve(name);
+      if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.createSymbolicLink(link, p.toAbsolutePath());
+    }
+    String flags = System.getProperty("conv1d.test.jvmFlags", "");
+    String gen = work.resolve("submitted").toString();
+    List<String> submit = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g"));
+    submit.addAll(List.of(flags.trim().split("\\s+")));
+    submit.addAll(List.of("-cp", jars + File.separator + "*", "org.apache.spark.deploy.SparkSubmit",
+        "--master", "local-cluster[2,1,1024]", "--conf", "spark.executor.extraJavaOptions=" + flags.trim(),
+        "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
+        "--class", "dev.conv1d.jobs.Main", jar.toString()));
+    List<String> generate = new ArrayList<>(submit);
+    generate.addAll(List.of("generate", "-o", gen, "--rows", "40", "--length", "8:12", "--partitions", "4"));
+    Proc g = runWithSparkHome(generate, home);
+    assertEquals(0, g.code, g.describe());
+    assertTrue(g.out.contains("generated 40 rows") && g.out.contains("in 4 partitions"), g.describe());
+    List<String> apply = new ArrayList<>(submit);
+    apply.addAll(List.of("apply", "--model", gen + "/true_model", "-i", gen + "/data", "-o", gen + "/applied"));
+    Proc a = runWithSparkHome(apply, home);
+    assertEquals(0, a.code, a.describe());
+    assertTrue(a.out.contains("rows in: 40, rows out: 40"), a.describe());
+  }
+
+  private static Proc runWithSparkHome(List<String> command, Path home) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(work, "out", ".txt"), err = Files.createTempFile(work, "err", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().put("SPARK_HOME", home.toString());
+    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+    Process p = pb.start();
+    if (!p.waitFor(300, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + command);
+    }
+    return new Proc(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
   @Test
   void errorsAreOneLineWithoutStackTrace() throws Exception {
     Proc e = javaJar("inspect", work.resolve("missing-model").toString());
