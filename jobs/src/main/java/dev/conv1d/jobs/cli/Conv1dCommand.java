@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "conv1d", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "TensorFlow's conv1d on Spark: generate data, apply, inspect, import and export models.",
     subcommands = {GenerateCommand.class, ApplyCommand.class, InspectCommand.class, ImportCommand.class,
-        ExportCommand.class},
+        ExportCommand.class, HelpCommand.class},
     footer = {"", "Runs an embedded local[*] Spark with `java -jar`; under spark-submit the cluster's master is used.",
         "Exit codes: 0 ok, 1 the command failed, 2 bad command line."})
 public final class Conv1dCommand implements Runnable {

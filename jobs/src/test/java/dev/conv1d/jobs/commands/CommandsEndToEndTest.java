@@ -66,6 +66,7 @@ class CommandsEndToEndTest extends SparkSessionPerClass {
     }
     assertTrue(CliRun.run("--version").ok().out.contains("Spark 4.2.0"));
     assertTrue(CliRun.run("import", "--help").ok().out.contains("--layer"));
+    assertTrue(CliRun.run("help", "apply").ok().out.contains("--model"));
   }
 
   @Test
