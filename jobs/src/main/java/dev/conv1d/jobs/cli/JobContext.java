@@ -29,6 +29,13 @@ public final class JobContext implements AutoCloseable {
     this.verbose = verbose;
     this.master = master;
     this.conf = new LinkedHashMap<>(conf);
+    // Read by the jar's log4j2.properties when logging starts (before Spark does): INFO, stack traces and Spark's
+    // task-failure reports only with --verbose. No effect where logging is already configured (spark-submit, tests).
+    if (verbose) {
+      System.setProperty("conv1d.log.level", "info");
+      System.setProperty("conv1d.log.tasks", "info");
+      System.setProperty("conv1d.log.trace", "full");
+    }
   }
 
   public PrintStream out() { return out; }

@@ -57,10 +57,15 @@ public final class ApplyCommand extends JobCommand {
       throw new UserException(e.getMessage(), e);
     }
     long rowsIn;
+    boolean existed = DataIO.exists(spark, out);
     try (Progress p = Progress.start(spark.sparkContext(), ctx.err(), "apply", null)) {
       rowsIn = in.count();
       ctx.info("apply: " + rowsIn + " rows in from " + input);
       (overwrite ? result.write().mode("overwrite") : result.write().mode("errorifexists")).parquet(out);
+    } catch (Exception e) { // SparkException is checked in Java's eyes, though nothing declares it
+      // A failed write leaves a partial directory behind that would block the next run: remove what we created.
+      if (!existed) DataIO.deleteQuietly(spark, out);
+      throw e;
     }
     long rowsOut = spark.read().parquet(out).count();
     ctx.out().println("rows in: " + rowsIn + ", rows out: " + rowsOut

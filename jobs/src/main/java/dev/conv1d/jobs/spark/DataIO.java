@@ -58,6 +58,15 @@ public final class DataIO {
     if (!exists(spark, path)) throw new UserException(path + ": no such " + what);
   }
 
+  /** Deletes a path recursively, ignoring failures (cleanup after a failed job). */
+  public static void deleteQuietly(SparkSession spark, String path) {
+    try {
+      fs(spark, path).delete(new Path(path), true);
+    } catch (IOException | RuntimeException e) {
+      // best effort
+    }
+  }
+
   /** Fails unless the output may be written: absent, or --overwrite. */
   public static void requireWritable(SparkSession spark, String path, boolean overwrite) {
     if (!overwrite && exists(spark, path)) {
@@ -95,6 +104,7 @@ public final class DataIO {
   }
 
   private static boolean isIntegralArray(DataType t) {
+    if (!(t instanceof ArrayType)) return false;
     while (t instanceof ArrayType) t = ((ArrayType) t).elementType();
     return t instanceof NumericType && !(t.equals(DataTypes.FloatType) || t.equals(DataTypes.DoubleType));
   }

@@ -180,5 +180,8 @@ class RunnableJarIT {
     assertFalse(e.err.contains("\tat "), e.describe());
     Proc u = javaJar("generate", "--rows");
     assertEquals(2, u.code, u.describe());
+    Proc m = javaJar("--master", "bogus://x", "inspect", work.resolve("missing-model").toString());
+    assertEquals(1, m.code, m.describe());
+    assertEquals("conv1d inspect: error: Could not parse Master URL: 'bogus://x'", m.err.strip(), m.describe());
   }
 }
