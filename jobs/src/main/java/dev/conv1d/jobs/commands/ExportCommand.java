@@ -39,6 +39,7 @@ public final class ExportCommand extends JobCommand {
     WeightFiles.Kind kind;
     try {
       kind = WeightFiles.kind(to);
+      WeightFiles.checkWritable(to);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }

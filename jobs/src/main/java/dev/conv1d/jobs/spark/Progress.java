@@ -21,6 +21,8 @@ public final class Progress extends SparkListener implements AutoCloseable {
   private final boolean terminal;
   private final Map<Integer, int[]> stages = new ConcurrentHashMap<>(); // stageId -> {done, total, lastPrinted}
   private final AtomicInteger finished = new AtomicInteger();
+  /** A bar is drawn and its line not yet ended. */
+  private boolean openLine;
 
   private Progress(SparkContext sc, PrintStream err, String label, boolean terminal) {
     this.sc = sc;
@@ -68,6 +70,7 @@ public final class Progress extends SparkListener implements AutoCloseable {
         err.print("\r" + label + " stage " + stage + " [" + "#".repeat(fill) + " ".repeat(width - fill) + "] "
             + done + "/" + total + " tasks" + (end ? "\n" : ""));
         err.flush();
+        openLine = !end;
       } else {
         int bucket = pct / 25; // at most 0%, 25%, 50%, 75% and the end per stage
         if (end || bucket > s[2]) {
@@ -86,5 +89,9 @@ public final class Progress extends SparkListener implements AutoCloseable {
   @Override
   public void close() {
     sc.removeSparkListener(this);
+    synchronized (err) {
+      if (openLine) err.println(); // results start on their own line
+      openLine = false;
+    }
   }
 }
