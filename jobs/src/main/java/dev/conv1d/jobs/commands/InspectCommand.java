@@ -23,9 +23,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code conv1d inspect}: a saved model's params, weight shapes and statistics, optionally against reference weights. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-    description = "Prints a saved Conv1DModel's params, weight shapes and weight statistics.")
+    description = {"Prints a saved Conv1DModel's params, weight shapes and weight statistics.",
+        "Given a weights file (.npy, .npz, .h5, .weights.h5, .keras) instead, prints its conv1d layers and the chosen "
+            + "layer's shapes and statistics (and, for .keras, its config)."})
 public final class InspectCommand extends JobCommand {
-  @Parameters(index = "0", paramLabel = "MODEL", description = "saved model directory")
+  @Parameters(index = "0", paramLabel = "MODEL", description = "saved model directory, or a weights file")
   String model;
 
   @Option(names = "--json", description = "print one JSON object instead of text")
@@ -35,14 +37,34 @@ public final class InspectCommand extends JobCommand {
       description = "reference weights (.npy, .npz, .h5, .weights.h5, .keras): print how closely the model matches")
   Path compareTo;
 
-  @Option(names = "--layer", description = "layer in the --compare-to Keras file")
+  @Option(names = "--layer", description = "layer in a Keras file (MODEL or --compare-to)")
   String layer;
 
   @Override
   protected int run(JobContext ctx) throws IOException {
-    Conv1DModel m = ModelFiles.load(ctx, model);
-    LayerWeights w = ModelFiles.weights(m);
-    Map<String, Object> report = report(m, w);
+    Map<String, Object> report;
+    LayerWeights w;
+    Path asFile = weightsFile(model);
+    if (asFile != null) {
+      try {
+        w = WeightFiles.read(asFile, layer, null, null, null);
+      } catch (IllegalArgumentException e) {
+        throw new UserException(e.getMessage());
+      }
+      report = new LinkedHashMap<>();
+      report.put("file", asFile.toString());
+      WeightFiles.Kind kind = WeightFiles.kind(asFile);
+      if (kind != WeightFiles.Kind.NPY && kind != WeightFiles.Kind.NPZ) {
+        report.put("conv1dLayers", dev.conv1d.jobs.io.KerasWeights.layers(asFile));
+      }
+      report.put("layer", w.name());
+      if (!w.config().isEmpty()) report.put("config", w.config());
+      weightReport(report, w);
+    } else {
+      Conv1DModel m = ModelFiles.load(ctx, model);
+      w = ModelFiles.weights(m);
+      report = report(m, w);
+    }
     if (compareTo != null) {
       LayerWeights ref;
       try {
@@ -72,6 +94,19 @@ public final class InspectCommand extends JobCommand {
     return c;
   }
 
+  /** A local weights file given where a model directory is expected, by its extension; else null. */
+  private static Path weightsFile(String path) {
+    if (path.contains("://")) return null;
+    Path p = Path.of(path);
+    if (!java.nio.file.Files.isRegularFile(p)) return null;
+    try {
+      WeightFiles.kind(p);
+      return p;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   static Map<String, Object> report(Conv1DModel m, LayerWeights w) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("uid", m.uid());
@@ -80,6 +115,10 @@ public final class InspectCommand extends JobCommand {
       if (m.isDefined(p)) params.put(p.name(), m.getOrDefault(p));
     }
     r.put("params", params);
+    return weightReport(r, w);
+  }
+
+  private static Map<String, Object> weightReport(Map<String, Object> r, LayerWeights w) {
     r.put("kernelShape", w.kernelShape());
     r.put("biasShape", w.bias() == null ? null : new int[] {w.bias().length});
     r.put("parameters", w.kernel().length + (w.bias() == null ? 0 : w.bias().length));
@@ -91,10 +130,16 @@ public final class InspectCommand extends JobCommand {
 
   @SuppressWarnings("unchecked")
   private static void print(PrintStream out, Map<String, Object> r) {
-    out.println("Conv1DModel " + r.get("uid"));
-    out.println("params:");
-    for (Map.Entry<String, Object> e : ((Map<String, Object>) r.get("params")).entrySet()) {
-      out.printf("  %-15s %s%n", e.getKey(), e.getValue());
+    if (r.containsKey("file")) {
+      out.println("weights file " + r.get("file") + (r.containsKey("conv1dLayers") ? ", conv1d layers "
+          + r.get("conv1dLayers") : "") + "; layer '" + r.get("layer") + "'");
+      if (r.containsKey("config")) out.println("config: " + r.get("config"));
+    } else {
+      out.println("Conv1DModel " + r.get("uid"));
+      out.println("params:");
+      for (Map.Entry<String, Object> e : ((Map<String, Object>) r.get("params")).entrySet()) {
+        out.printf("  %-15s %s%n", e.getKey(), e.getValue());
+      }
     }
     int[] ks = (int[]) r.get("kernelShape");
     out.println("weights: kernel " + NpyArray.shapeString(ks) + " [kernel_size, in_channels/groups, filters], bias "

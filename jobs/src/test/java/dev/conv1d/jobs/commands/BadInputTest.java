@@ -111,6 +111,8 @@ class BadInputTest extends SparkSessionPerClass {
   void inspect() {
     CliRun.run("inspect", tmp.resolve("none").toString()).failsWith(1, "no such model directory");
     CliRun.run("inspect", gen).failsWith(1, "not a saved Conv1DModel");
+    CliRun.run("inspect", res("keras/keras2_weights.h5")).failsWith(1, "choose one with --layer");
+    CliRun.run("inspect", res("npy/int32.npy")).failsWith(1, "unsupported dtype");
     CliRun.run("inspect", model, "--compare-to", tmp.resolve("w.npz").toString()).failsWith(1, "no such weights file");
     CliRun.run("inspect", model, "--compare-to", res("keras/keras2_weights.h5"), "--layer", "conv1d_1")
         .failsWith(1, "cannot compare: model kernel (3, 2, 3) vs reference kernel (2, 4, 3)");

@@ -178,6 +178,17 @@ class CommandsEndToEndTest extends SparkSessionPerClass {
   }
 
   @Test
+  void inspectWeightFiles() throws IOException {
+    CliRun k = CliRun.run("inspect", Fixtures.resource("keras/keras3_model.keras").toString(), "--layer", "encoder")
+        .ok();
+    assertTrue(k.out.contains("conv1d layers [conv1d, conv1d_1]; layer 'encoder'"), k.out);
+    assertTrue(k.out.contains("padding=same") && k.out.contains("kernel (3, 2, 4)"), k.out);
+    JsonNode j = new ObjectMapper().readTree(CliRun.run("inspect", gen + "/true_weights.npz", "--json").ok().out);
+    assertEquals("[3,2,3]", j.get("kernelShape").toString());
+    assertFalse(j.has("params"));
+  }
+
+  @Test
   void importFromEveryFormat() {
     String npy = tmp.resolve("m-npy").toString();
     CliRun r = CliRun.run("import", "--from", Fixtures.resource("npy/kernel.npy").toString(), "-o", npy).ok();
