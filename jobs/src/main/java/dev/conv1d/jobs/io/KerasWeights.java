@@ -63,15 +63,23 @@ public final class KerasWeights {
     String what = file.toString();
     if (file.getFileName().toString().endsWith(".keras")) return readKeras(file, layer);
     try (HdfFile h5 = openHdf(file)) {
-      return readHdf(h5, layer, what, null);
+      return readHdf(h5, layer, what);
     }
   }
 
-  /** The Conv1D-like layers (those with a 3-D kernel) a file holds, by the names {@link #read} accepts. */
+  /**
+   * The Conv1D-like layers (those with a 3-D kernel) a file holds, by the names {@link #read} accepts: layer names
+   * (for .keras from its config), or Keras 3 store paths for a bare .weights.h5.
+   */
   public static List<String> layers(Path file) throws IOException {
     if (file.getFileName().toString().endsWith(".keras")) {
       try (ZipFile zip = openZip(file); HdfFile h5 = HdfFile.fromBytes(entry(zip, "model.weights.h5", file))) {
-        return new ArrayList<>(candidates(h5, file.toString()).keySet());
+        Map<String, JsonNode> byPath = configLayers(JSON.readTree(entry(zip, "config.json", file)));
+        List<String> names = new ArrayList<>();
+        for (String p : candidates(h5, file.toString()).keySet()) {
+          names.add(byPath.containsKey(p) ? byPath.get(p).path("config").path("name").asText(p) : p);
+        }
+        return names;
       }
     }
     try (HdfFile h5 = openHdf(file)) {
@@ -123,7 +131,17 @@ public final class KerasWeights {
         }
       }
       try (HdfFile h5 = HdfFile.fromBytes(entry(zip, "model.weights.h5", file))) {
-        LayerWeights w = readHdf(h5, path, file + "!model.weights.h5", null);
+        Map<String, List<Dataset>> found = candidates(h5, file.toString());
+        if (path != null && !found.containsKey(path)) {
+          List<String> names = new ArrayList<>();
+          for (String p : found.keySet()) {
+            JsonNode l = byPath.get(p);
+            names.add(l == null ? p : l.path("config").path("name").asText(p) + " (stored as " + p + ")");
+          }
+          throw new KerasFormatException(file + ": no conv1d layer '" + layer + "' (conv1d layers: "
+              + String.join(", ", names) + ")");
+        }
+        LayerWeights w = readHdf(h5, path, file + "!model.weights.h5");
         if (layerConfig == null && byPath.containsKey(w.name())) layerConfig = conv1dConfig(byPath.get(w.name()));
         String name = w.name();
         if (byPath.containsKey(name)) name = byPath.get(name).path("config").path("name").asText(name);
@@ -176,7 +194,7 @@ public final class KerasWeights {
     return out;
   }
 
-  private static LayerWeights readHdf(HdfFile h5, String layer, String what, Object unused) throws IOException {
+  private static LayerWeights readHdf(HdfFile h5, String layer, String what) throws IOException {
     Map<String, List<Dataset>> layers = candidates(h5, what);
     if (layers.isEmpty()) {
       throw new KerasFormatException(what + ": no conv1d layer (no layer with a 3-D kernel)");

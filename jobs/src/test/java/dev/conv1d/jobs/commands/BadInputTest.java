@@ -135,7 +135,7 @@ class BadInputTest extends SparkSessionPerClass {
     CliRun.run("import", "--from", res("keras/keras2_weights.h5"), "--layer", "dense", "-o", out)
         .failsWith(1, "no conv1d layer 'dense' (conv1d layers: [conv1d, conv1d_1])");
     CliRun.run("import", "--from", res("keras/keras3_model.keras"), "--layer", "decoder", "-o", out)
-        .failsWith(1, "no conv1d layer 'decoder'");
+        .failsWith(1, "no conv1d layer 'decoder' (conv1d layers: encoder (stored as conv1d), head (stored as conv1d_1))");
     CliRun.run("import", "--from", res("keras/keras3.weights.h5"), "--layer", "conv1d", "-o", out, "--groups", "3")
         .failsWith(1, "groups");
     CliRun.run("import", "--from", res("npy/weights.npz"), "-o", out, "--strides", "0")

@@ -55,6 +55,7 @@ class KerasWeightsTest {
   @Test
   void kerasArchiveByLayerNameWithConfig() throws IOException {
     Path f = Fixtures.resource("keras/keras3_model.keras");
+    assertEquals(List.of("encoder", "head"), KerasWeights.layers(f));
     LayerWeights enc = KerasWeights.read(f, "encoder");
     assertEquals("encoder", enc.name());
     assertArrayEquals(Fixtures.kernelA(), enc.kernel());
