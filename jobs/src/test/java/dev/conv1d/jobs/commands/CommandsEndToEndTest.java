@@ -256,6 +256,28 @@ class CommandsEndToEndTest extends SparkSessionPerClass {
   }
 
   @Test
+  void progressIsABarOnATerminalAndLinesOtherwise() throws InterruptedException {
+    for (boolean terminal : new boolean[] {true, false}) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream err = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+      try (dev.conv1d.jobs.spark.Progress p = dev.conv1d.jobs.spark.Progress.start(spark.sparkContext(), err, "job",
+          terminal)) {
+        spark.range(0, 1000, 1, 8).selectExpr("sum(id)").collectAsList();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (p.stagesCompleted() < 1 && System.nanoTime() < deadline) Thread.sleep(20);
+      }
+      String out = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+      if (terminal) {
+        assertTrue(out.contains("\rjob stage ") && out.contains("[######") && out.contains("8/8 tasks"), out);
+        assertTrue(out.endsWith("\n"), "the bar's line is ended");
+      } else {
+        assertFalse(out.contains("\r"), out);
+        assertTrue(out.lines().count() <= 10 && out.contains("8/8 tasks"), out);
+      }
+    }
+  }
+
+  @Test
   void globalOptionsBeforeOrAfterTheCommand() {
     CliRun.run("--conf", "spark.sql.shuffle.partitions=3", "inspect", gen + "/true_model").ok();
     CliRun.run("inspect", gen + "/true_model", "--conf", "spark.sql.shuffle.partitions=3").ok();
