@@ -24,6 +24,10 @@ import java.util.LinkedHashMap;
  * order, little- or big-endian on read and little-endian on write: what {@code np.save} and {@code np.savez} write
  * for weights. Anything else (other dtypes, Fortran order, pickled objects) fails with a message saying what was
  * found. See numpy/lib/format.py for the format.
+ *
+ * <p>Hand-written rather than a dependency: on Maven Central, org.openlca:npy (0.0.x, pure Java) calls itself
+ * under-tested, and org.jetbrains.bio:npy brings a Kotlin 1.4 runtime into a jar that ships to Spark executors; the
+ * two dtypes needed here fit in this class, whose output is byte-identical to {@code np.save} (see NpyTest).
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
