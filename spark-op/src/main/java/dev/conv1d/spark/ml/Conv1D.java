@@ -612,24 +612,31 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
         .persist(StorageLevel.MEMORY_AND_DISK());
     blocks.setName("Conv1D " + uid + " training blocks");
     Problem problem = new Problem(blocks, s.theta0);
+    boolean ok = false;
     try {
       try {
         problem.objective = new DistributedObjective(blocks, task, layer, s.kReg, s.bReg, getAggregationDepth(),
             getSeed(), getMiniBatchFraction());
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // SparkException is checked in Java but thrown undeclared by Scala
         throw rootArgumentError(e);
       }
       if (problem.objective.trainCount() == 0) {
         throw bad("no training rows (the dataset is empty, or every row is a validation row)");
       }
+      ok = true;
       return problem;
-    } catch (RuntimeException | Error e) {
-      problem.close();
-      throw e;
+    } finally {
+      if (!ok) problem.close();
     }
   }
 
-  private static RuntimeException rootArgumentError(RuntimeException e) {
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  /** A bad row fails a task: report it as the IllegalArgumentException it is, naming column and row. */
+  private static RuntimeException rootArgumentError(Exception e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof IllegalArgumentException) return new IllegalArgumentException(c.getMessage(), e);
     }
@@ -640,7 +647,7 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
       int endLine = m.indexOf('\n', at);
       return new IllegalArgumentException(m.substring(at + tag.length(), endLine < 0 ? m.length() : endLine), e);
     }
-    return e;
+    return Conv1D.<RuntimeException>sneaky(e);
   }
 
   private double[] initialWeights(Conv1DSpec spec) {
