@@ -99,7 +99,21 @@ public final class BlockGradient implements Serializable {
     return s;
   }
 
+  /**
+   * Test hook (local mode, same JVM): when positive, each task sleeps a random time up to this many milliseconds
+   * before it starts, so tasks finish in varying orders.
+   */
+  public static volatile int testMaxDelayMs;
+
   public ExactSums run(Iterator<TrainBlock> blocks, Step step) {
+    int delay = testMaxDelayMs;
+    if (delay > 0) {
+      try {
+        Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(delay + 1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     ExactSums sums = new ExactSums(size());
     Conv1DSpec spec = layer.spec();
     Activation act = Activations.parse(layer.activation);

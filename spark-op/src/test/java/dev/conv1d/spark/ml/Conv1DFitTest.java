@@ -119,6 +119,52 @@ class Conv1DFitTest extends SparkTestBase {
     assertArrayEquals(a.summary().objectiveHistory(), b.summary().objectiveHistory());
   }
 
+  /**
+   * Issue 8: bitwise-identical fits whatever order tasks finish in. Tasks sleep random times so the merge order of
+   * treeAggregate varies between runs (checked from the task end order the listener sees).
+   */
+  @Test
+  void identicalWhateverOrderTasksFinishIn() throws Exception {
+    List<List<Integer>> orders = new java.util.ArrayList<>();
+    SparkListener l = new SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+        synchronized (orders) {
+          if (orders.isEmpty()) orders.add(new java.util.ArrayList<>());
+          orders.get(orders.size() - 1).add(e.taskInfo().partitionId() * 1000 + e.stageId() % 1000);
+        }
+      }
+    };
+    Conv1D est = base().setOptimizer("adam").setLearningRate(0.02).setMaxIter(6).setMaxBlockSizeInMB(0.002)
+        .setActivityRegularizer("l1(0.001)").setKernelRegularizer("l2(0.01)");
+    Dataset<Row> d = df(6);
+    float[] first = null;
+    spark.sparkContext().addSparkListener(l);
+    dev.conv1d.spark.train.BlockGradient.testMaxDelayMs = 40;
+    try {
+      for (int run = 0; run < 3; run++) {
+        synchronized (orders) {
+          orders.add(new java.util.ArrayList<>());
+        }
+        Conv1DModel m = est.fit(d);
+        float[] w = flat(m);
+        if (first == null) first = w;
+        else assertArrayEquals(first, w, "run " + run);
+      }
+    } finally {
+      dev.conv1d.spark.train.BlockGradient.testMaxDelayMs = 0;
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(l);
+    }
+    List<List<Integer>> partitionOrders = new java.util.ArrayList<>();
+    for (List<Integer> o : orders) {
+      List<Integer> p = new java.util.ArrayList<>();
+      for (int v : o) p.add(v / 1000);
+      if (!o.isEmpty()) partitionOrders.add(p);
+    }
+    assertTrue(new java.util.HashSet<>(partitionOrders).size() > 1, "task completion orders varied between runs");
+  }
+
   @Test
   void fullBatchIsNearlyPartitionIndependent() {
     for (String opt : new String[] {"adam", "lbfgs"}) {
