@@ -10,6 +10,7 @@ import dev.conv1d.spark.exec.ColumnReader;
 import dev.conv1d.spark.schema.InputKind;
 import dev.conv1d.spark.schema.InputSchema;
 import dev.conv1d.spark.train.Blockifier;
+import dev.conv1d.spark.train.Checkpoints;
 import dev.conv1d.spark.train.BlockGradient;
 import dev.conv1d.spark.train.DistributedObjective;
 import dev.conv1d.spark.train.FirstOrder;
@@ -693,9 +694,12 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
     final Constraint kCon, bCon;
     final Regularizer kReg, bReg;
     double[] theta;
-    final List<double[]> rows = new ArrayList<>();
+    List<double[]> rows = new ArrayList<>();
     String stop = "maxIter";
     int iterations;
+    final Checkpoints checkpoints;
+    final int interval;
+    double prev = Double.NaN;
 
     Trainer(DistributedObjective objective, Layer layer, Constraint kCon, Constraint bCon, Regularizer kReg,
         Regularizer bReg) {
@@ -705,6 +709,64 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
       this.bCon = bCon;
       this.kReg = kReg;
       this.bReg = bReg;
+      this.interval = getCheckpointInterval();
+      this.checkpoints = interval > 0 ? new Checkpoints(getCheckpointDir(),
+          objective.hadoopConfiguration()) : null;
+    }
+
+    /** The newest checkpoint's state, restored into this trainer; null when there is none. */
+    Checkpoints.State resume() {
+      if (checkpoints == null) return null;
+      Checkpoints.State st;
+      try {
+        st = checkpoints.newest();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+      if (st == null) return null;
+      if (!st.optimizer.equals(getOptimizer()) || !Arrays.equals(st.kernelShape, layer.kernelShape())
+          || st.useBias != layer.useBias) {
+        throw bad("checkpointDir '" + getCheckpointDir() + "' holds a checkpoint of a different fit (optimizer "
+            + st.optimizer + ", kernel " + Arrays.toString(st.kernelShape) + ", useBias " + st.useBias
+            + "); this fit is " + getOptimizer() + ", " + Arrays.toString(layer.kernelShape()) + ", useBias "
+            + layer.useBias + ". Use an empty checkpointDir");
+      }
+      theta = st.theta;
+      iterations = st.iteration;
+      rows = new ArrayList<>(st.history);
+      best = st.bestValidation;
+      wait = st.wait;
+      prev = st.previousObjective;
+      return st;
+    }
+
+    void checkpoint(FirstOrder opt, Lbfgs lb) {
+      if (checkpoints == null || iterations % interval != 0) return;
+      Checkpoints.State st = new Checkpoints.State();
+      st.optimizer = getOptimizer();
+      st.kernelShape = layer.kernelShape();
+      st.useBias = layer.useBias;
+      st.iteration = iterations;
+      st.theta = lb != null ? lb.x() : theta;
+      if (opt != null) {
+        st.m = opt.state1();
+        st.v = opt.state2();
+        st.steps = opt.steps();
+      }
+      if (lb != null) {
+        st.s = lb.sHistory();
+        st.y = lb.yHistory();
+      }
+      st.previousObjective = prev;
+      st.bestValidation = best;
+      st.wait = wait;
+      st.history = rows;
+      try {
+        checkpoints.save(st);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("Conv1D: cannot write a checkpoint to " + getCheckpointDir() + ": "
+            + e.getMessage(), e);
+      }
     }
 
     double[] project(double[] x) {
@@ -764,9 +826,10 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
       }
       FirstOrder opt = new FirstOrder(getOptimizer().equals("sgd") ? FirstOrder.Kind.SGD : FirstOrder.Kind.ADAM,
           theta.length, getLearningRate(), getBeta1(), getBeta2(), getEpsilon(), getMomentum(), getNesterov());
+      Checkpoints.State st = resume();
+      if (st != null && st.m != null) opt.restore(st.m, st.v, st.steps);
       boolean full = getMiniBatchFraction() >= 1;
-      double prev = Double.NaN;
-      for (int it = 0; it < maxIter; it++) {
+      for (int it = iterations; it < maxIter; it++) {
         long t0 = System.nanoTime();
         DistributedObjective.Eval e = objective.evaluate(theta, it, true);
         if (full && getTol() > 0 && !Double.isNaN(prev)
@@ -785,6 +848,7 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
         project(theta);
         iterations++;
         record(e, t0);
+        checkpoint(opt, null);
       }
     }
 
@@ -799,16 +863,22 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
       int[] evals = {0};
       Function<double[], DistributedObjective.Eval> fn = x -> objective.evaluate(x, evals[0]++, true);
       long t0 = System.nanoTime();
-      project(theta);
-      DistributedObjective.Eval e0 = fn.apply(theta);
+      Checkpoints.State st = resume();
       Lbfgs lb = new Lbfgs(getLbfgsMemory(), l1, fn, this::project);
-      lb.start(theta, e0);
-      record(e0, t0);
-      if (earlyStop(e0)) {
-        theta = lb.x();
-        return;
+      if (st != null) {
+        lb.start(theta, fn.apply(theta));
+        lb.restoreHistory(st.s, st.y);
+      } else {
+        project(theta);
+        DistributedObjective.Eval e0 = fn.apply(theta);
+        lb.start(theta, e0);
+        record(e0, t0);
+        if (earlyStop(e0)) {
+          theta = lb.x();
+          return;
+        }
       }
-      for (int it = 0; it < maxIter; it++) {
+      for (int it = iterations; it < maxIter; it++) {
         long t1 = System.nanoTime();
         double before = lb.current().objective;
         boolean moved = lb.iterate();
@@ -819,6 +889,7 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
         iterations++;
         DistributedObjective.Eval e = lb.current();
         record(e, t1);
+        checkpoint(null, lb);
         if (earlyStop(e)) break;
         if ((before - e.objective) <= getTol() * Math.max(Math.abs(e.objective), 1e-12)) {
           stop = "converged (tol)";

@@ -58,6 +58,8 @@ public final class DistributedObjective implements AutoCloseable {
   public double validationCount() { return validationCount; }
   public Layer layer() { return layer; }
 
+  public org.apache.hadoop.conf.Configuration hadoopConfiguration() { return jsc.hadoopConfiguration(); }
+
   /** One evaluation: the parts of the objective and its gradients. */
   public static final class Eval {
     public double objective, dataLoss, kernelReg, biasReg, activityReg, validationLoss;

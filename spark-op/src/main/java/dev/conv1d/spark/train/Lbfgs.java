@@ -37,6 +37,18 @@ public final class Lbfgs {
   }
 
   public double[] x() { return x; }
+
+  /** Correction pairs, oldest first (for checkpoints). */
+  public java.util.List<double[]> sHistory() { return new java.util.ArrayList<>(ss); }
+  public java.util.List<double[]> yHistory() { return new java.util.ArrayList<>(ys); }
+
+  /** Restores the correction pairs of a checkpoint. */
+  public void restoreHistory(java.util.List<double[]> s, java.util.List<double[]> y) {
+    ss.clear();
+    ys.clear();
+    ss.addAll(s);
+    ys.addAll(y);
+  }
   public DistributedObjective.Eval current() { return cur; }
   public int evaluations() { return evaluations; }
 

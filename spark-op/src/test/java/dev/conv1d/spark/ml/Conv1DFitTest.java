@@ -204,6 +204,30 @@ class Conv1DFitTest extends SparkTestBase {
   }
 
   @Test
+  void checkpointedFitStoppedAndResumedEqualsUninterrupted(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    Dataset<Row> d = df(3);
+    for (String opt : new String[] {"adam", "lbfgs"}) {
+      Conv1D est = base().setOptimizer(opt).setLearningRate(0.05).setTol(0).setKernelRegularizer("l2(0.01)")
+          .setMiniBatchFraction(opt.equals("adam") ? 0.5 : 1.0);
+      Conv1DModel whole = est.copy(new org.apache.spark.ml.param.ParamMap()).setMaxIter(9).fit(d);
+      String dir = tmp.resolve(opt).toString();
+      Conv1D ck = est.copy(new org.apache.spark.ml.param.ParamMap()).setCheckpointDir(dir).setCheckpointInterval(2);
+      Conv1DModel stopped = ck.setMaxIter(5).fit(d); // checkpoints after 2 and 4 iterations
+      assertTrue(java.nio.file.Files.exists(tmp.resolve(opt).resolve("iter-000000004.json")));
+      Conv1DModel resumed = ck.setMaxIter(9).fit(d); // resumes from iteration 4
+      assertArrayEquals(flat(whole), flat(resumed), opt);
+      assertArrayEquals(whole.bias(), resumed.bias(), opt);
+      assertArrayEquals(whole.summary().objectiveHistory(), resumed.summary().objectiveHistory(), opt);
+      assertEquals(whole.summary().totalIterations(), resumed.summary().totalIterations());
+      assertFalse(java.util.Arrays.equals(flat(stopped), flat(resumed)));
+    }
+    String m = assertThrows(IllegalArgumentException.class, () -> base().setOptimizer("sgd").setMaxIter(3)
+        .setCheckpointDir(tmp.resolve("adam").toString()).setCheckpointInterval(1).fit(d)).getMessage();
+    assertTrue(m.contains("checkpoint of a different fit"), m);
+  }
+
+  @Test
   void warmStartContinuesFromTheInitialModel() {
     Conv1DModel first = base().setOptimizer("lbfgs").setMaxIter(10).fit(df(2));
     Conv1DModel second = base().setOptimizer("lbfgs").setMaxIter(5).setInitialModel(first).fit(df(2));
