@@ -76,75 +76,107 @@ public final class Blockifier implements Serializable {
     return "Conv1D fit: row " + row + " of partition " + partition + ": ";
   }
 
+  /** The partition's blocks, built lazily as they are consumed (one block in the making at a time per kind). */
   public Iterator<TrainBlock> apply(int partition, Iterator<InternalRow> rows) {
-    Conv1DSpec spec = layer.spec();
-    int c = layer.inChannels, f = layer.filters;
-    ColumnReader.Open in = input.open();
-    ColumnReader.Open lab = label.reader == null ? null : label.reader.open();
-    Builder train = new Builder(false, partition), val = new Builder(true, partition);
-    List<TrainBlock> out = new ArrayList<>();
-    long row = -1;
-    while (rows.hasNext()) {
-      InternalRow r = rows.next();
-      row++;
-      boolean isVal = validationOrdinal >= 0 && !r.isNullAt(validationOrdinal) && r.getBoolean(validationOrdinal);
-      Builder b = isVal ? val : train;
-      String bad = in.inspect(r);
-      if (bad != null) throw new IllegalArgumentException(where(partition, row) + "inputCol '" + inputCol + "': " + bad);
-      int len = in.length();
-      int outLen = spec.outputLength(len);
-      if (outLen <= 0) {
-        throw new IllegalArgumentException(where(partition, row) + "inputCol '" + inputCol + "': the sequence has "
-            + len + " steps, too short for an output with kernelSize " + layer.kernelSize + ", dilationRate "
-            + layer.dilationRate + " and padding " + layer.padding);
+    return new Iterator<TrainBlock>() {
+      final Conv1DSpec spec = layer.spec();
+      final ColumnReader.Open in = input.open();
+      final ColumnReader.Open lab = label.reader == null ? null : label.reader.open();
+      final Builder train = new Builder(false, partition), val = new Builder(true, partition);
+      final java.util.ArrayDeque<TrainBlock> ready = new java.util.ArrayDeque<>();
+      long row = -1;
+      boolean finished;
+
+      @Override
+      public boolean hasNext() {
+        while (ready.isEmpty() && !finished) {
+          if (rows.hasNext()) {
+            row++;
+            add(rows.next(), row);
+          } else {
+            train.flush();
+            val.flush();
+            finished = true;
+          }
+          ready.addAll(train.done);
+          ready.addAll(val.done);
+          train.done.clear();
+          val.done.clear();
+        }
+        return !ready.isEmpty();
       }
-      float w = 1f;
-      if (weightOrdinal >= 0) {
-        if (r.isNullAt(weightOrdinal)) throw new IllegalArgumentException(where(partition, row) + "weightCol '"
-            + weightCol + "' is null");
-        double wd = Numeric.get(r, weightOrdinal, weightCode);
-        if (!(wd >= 0) || Double.isInfinite(wd)) throw new IllegalArgumentException(where(partition, row)
-            + "weightCol '" + weightCol + "' is " + wd + "; weights must be finite and >= 0");
-        w = (float) wd;
+
+      @Override
+      public TrainBlock next() {
+        if (!hasNext()) throw new java.util.NoSuchElementException();
+        return ready.poll();
       }
-      if (r.isNullAt(label.ordinal)) {
-        throw new IllegalArgumentException(where(partition, row) + "labelCol '" + label.column + "' is null");
+
+      void add(InternalRow r, long row) {
+        int c = layer.inChannels, f = layer.filters;
+        boolean isVal = validationOrdinal >= 0 && !r.isNullAt(validationOrdinal) && r.getBoolean(validationOrdinal);
+        Builder b = isVal ? val : train;
+        String bad = in.inspect(r);
+        if (bad != null) {
+          throw new IllegalArgumentException(where(partition, row) + "inputCol '" + inputCol + "': " + bad);
+        }
+        int len = in.length();
+        int outLen = spec.outputLength(len);
+        if (outLen <= 0) {
+          throw new IllegalArgumentException(where(partition, row) + "inputCol '" + inputCol + "': the sequence has "
+              + len + " steps, too short for an output with kernelSize " + layer.kernelSize + ", dilationRate "
+              + layer.dilationRate + " and padding " + layer.padding);
+        }
+        float w = 1f;
+        if (weightOrdinal >= 0) {
+          if (r.isNullAt(weightOrdinal)) {
+            throw new IllegalArgumentException(where(partition, row) + "weightCol '" + weightCol + "' is null");
+          }
+          double wd = Numeric.get(r, weightOrdinal, weightCode);
+          if (!(wd >= 0) || Double.isInfinite(wd)) {
+            throw new IllegalArgumentException(where(partition, row) + "weightCol '" + weightCol + "' is " + wd
+                + "; weights must be finite and >= 0");
+          }
+          w = (float) wd;
+        }
+        if (r.isNullAt(label.ordinal)) {
+          throw new IllegalArgumentException(where(partition, row) + "labelCol '" + label.column + "' is null");
+        }
+        int labelFloats;
+        switch (label.mode) {
+          case SEQUENCE: labelFloats = outLen * f; break;
+          case STEP_CLASSES: labelFloats = outLen; break;
+          case PER_SEQUENCE: labelFloats = f; break;
+          default: labelFloats = 1; break;
+        }
+        if (b.n + 1 >= b.xo.length) {
+          int cap = b.xo.length * 2;
+          b.xo = Arrays.copyOf(b.xo, cap);
+          b.zo = Arrays.copyOf(b.zo, cap);
+          b.lo = Arrays.copyOf(b.lo, cap);
+          b.weights = Arrays.copyOf(b.weights, cap);
+        }
+        long xNeed = (long) (b.xo[b.n] + len) * c;
+        long lNeed = (long) b.lo[b.n] + labelFloats;
+        if (xNeed > Integer.MAX_VALUE - 8 || lNeed > Integer.MAX_VALUE - 8) {
+          throw new IllegalArgumentException(where(partition, row) + "the sequence is too long for one block ("
+              + len + " steps of " + c + " channels)");
+        }
+        if (xNeed > b.x.length) b.x = Arrays.copyOf(b.x, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(xNeed, 2L * b.x.length)));
+        if (lNeed > b.labels.length) {
+          b.labels = Arrays.copyOf(b.labels, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(lNeed, 2L * b.labels.length)));
+        }
+        readLabel(r, lab, outLen, b.labels, b.lo[b.n], partition, row);
+        in.copyTo(b.x, b.xo[b.n] * c);
+        if (b.firstRow < 0) b.firstRow = ((long) partition << 40) + row;
+        b.weights[b.n] = w;
+        b.xo[b.n + 1] = b.xo[b.n] + len;
+        b.zo[b.n + 1] = b.zo[b.n] + outLen;
+        b.lo[b.n + 1] = (int) lNeed;
+        b.n++;
+        if (b.bytes() >= maxBlockBytes) b.flush();
       }
-      int labelFloats;
-      switch (label.mode) {
-        case SEQUENCE: labelFloats = outLen * f; break;
-        case STEP_CLASSES: labelFloats = outLen; break;
-        case PER_SEQUENCE: labelFloats = f; break;
-        default: labelFloats = 1; break;
-      }
-      if (b.n + 1 >= b.xo.length) {
-        int cap = b.xo.length * 2;
-        b.xo = Arrays.copyOf(b.xo, cap);
-        b.zo = Arrays.copyOf(b.zo, cap);
-        b.lo = Arrays.copyOf(b.lo, cap);
-        b.weights = Arrays.copyOf(b.weights, cap);
-      }
-      int xNeed = (b.xo[b.n] + len) * c;
-      if (xNeed > b.x.length) b.x = Arrays.copyOf(b.x, Math.max(xNeed, b.x.length * 2));
-      int lNeed = b.lo[b.n] + labelFloats;
-      if (lNeed > b.labels.length) b.labels = Arrays.copyOf(b.labels, Math.max(lNeed, b.labels.length * 2));
-      readLabel(r, lab, outLen, b.labels, b.lo[b.n], partition, row);
-      in.copyTo(b.x, b.xo[b.n] * c);
-      if (b.firstRow < 0) b.firstRow = ((long) partition << 40) + row;
-      b.weights[b.n] = w;
-      b.xo[b.n + 1] = b.xo[b.n] + len;
-      b.zo[b.n + 1] = b.zo[b.n] + outLen;
-      b.lo[b.n + 1] = lNeed;
-      b.n++;
-      if (b.bytes() >= maxBlockBytes) b.flush();
-      out.addAll(b.done);
-      b.done.clear();
-    }
-    train.flush();
-    val.flush();
-    out.addAll(train.done);
-    out.addAll(val.done);
-    return out.iterator();
+    };
   }
 
   private void readLabel(InternalRow r, ColumnReader.Open lab, int outLen, float[] dst, int at, int partition,
