@@ -105,6 +105,9 @@ public final class BlockGradient implements Serializable {
    */
   public static volatile int testMaxDelayMs;
 
+  /** Per-thread output buffers, kept across tasks and iterations (a task thread runs one task at a time). */
+  private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
+
   public ExactSums run(Iterator<TrainBlock> blocks, Step step) {
     int delay = testMaxDelayMs;
     if (delay > 0) {
@@ -123,7 +126,10 @@ public final class BlockGradient implements Serializable {
     int f = layer.filters, c = layer.inChannels, kl = layer.kernelLength();
     DataFormat fmt = spec.dataFormat();
     boolean last = layer.channelsLast();
-    float[] zb = new float[0], yb = new float[0], gb = new float[0];
+    float[][] buffers = BUFFERS.get();
+    boolean linear = act.isLinear();
+    if (buffers[1] == buffers[0]) buffers[1] = new float[0]; // left aliased by a linear layer's task
+    float[] zb = buffers[0], yb = linear ? zb : buffers[1], gb = buffers[2];
     float[] dk = new float[kl], db = layer.useBias ? new float[f] : null;
     float[] pooledY = new float[f], pooledG = new float[f];
     int[] argmax = new int[f];
@@ -142,10 +148,10 @@ public final class BlockGradient implements Serializable {
           b = b.select(keep, c, f);
         }
         int outFloats = b.zOffsets[b.count] * f;
-        if (zb.length < outFloats) {
-          zb = new float[outFloats];
-          yb = new float[outFloats];
-          gb = new float[outFloats];
+        if (zb.length < outFloats || yb.length < outFloats || gb.length < outFloats) {
+          zb = buffers[0] = new float[outFloats];
+          yb = linear ? zb : (buffers[1] = new float[outFloats]);
+          gb = buffers[2] = new float[outFloats];
         }
         SequenceBatch x = SequenceBatch.of(b.x, b.xOffsets, b.count, c, fmt);
         SequenceBatch z = SequenceBatch.of(zb, b.zOffsets, b.count, f, fmt);
@@ -153,9 +159,9 @@ public final class BlockGradient implements Serializable {
         op.forwardPreActivation(x, z, ws);
         if (perStep) {
           op.forward(x, y, ws);
-        } else {
+        } else if (!linear) {
           System.arraycopy(zb, 0, yb, 0, outFloats);
-          if (!act.isLinear()) act.forward(yb, 0, b.zOffsets[b.count], f);
+          act.forward(yb, 0, b.zOffsets[b.count], f);
         }
         boolean grad = step.gradient && !val;
         double lossSum = 0, wSum = 0, actSum = 0;
