@@ -108,7 +108,19 @@ public final class BlockGradient implements Serializable {
   /** Per-thread output buffers, kept across tasks and iterations (a task thread runs one task at a time). */
   private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
 
+  /**
+   * Test hook (local mode, same JVM): when true, the first attempt of every even-numbered partition's task fails
+   * (run with master local[N,F], F &gt; 1, so Spark retries it).
+   */
+  public static volatile boolean testFailFirstAttempts;
+
   public ExactSums run(Iterator<TrainBlock> blocks, Step step) {
+    if (testFailFirstAttempts) {
+      org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+      if (tc != null && tc.attemptNumber() == 0 && tc.partitionId() % 2 == 0) {
+        throw new IllegalStateException("test hook: first attempt of partition " + tc.partitionId() + " fails");
+      }
+    }
     int delay = testMaxDelayMs;
     if (delay > 0) {
       try {
