@@ -168,6 +168,12 @@ public final class Blockifier implements Serializable {
         }
         readLabel(r, lab, outLen, b.labels, b.lo[b.n], partition, row);
         in.copyTo(b.x, b.xo[b.n] * c);
+        for (int i = b.xo[b.n] * c, e = i + len * c; i < e; i++) {
+          if (!Float.isFinite(b.x[i])) {
+            throw new IllegalArgumentException(where(partition, row) + "inputCol '" + inputCol + "': value "
+                + (i - b.xo[b.n] * c) + " (in the data format's order) is " + b.x[i] + "; training needs finite input");
+          }
+        }
         if (b.firstRow < 0) b.firstRow = ((long) partition << 40) + row;
         b.weights[b.n] = w;
         b.xo[b.n + 1] = b.xo[b.n] + len;

@@ -98,6 +98,9 @@ class Conv1DEstimatorMlTest extends SparkTestBase {
     assertTrue(m.contains("labelCol 'label'") && m.contains("steps") && m.contains("row "), m);
     m = errorOf(base(), d.withColumn("label", functions.expr("IF(id = 17, NULL, label)")));
     assertTrue(m.contains("labelCol 'label' is null") && m.contains("row "), m);
+    m = errorOf(base(), d.withColumn("sequence", functions.expr(
+        "IF(id = 5, transform(sequence, s -> array(s[0], CAST('NaN' AS FLOAT))), sequence)")));
+    assertTrue(m.contains("inputCol 'sequence'") && m.contains("NaN"), m);
     m = errorOf(base().setWeightCol("w"), d.withColumn("w", functions.expr("IF(id = 3, -1.0, 1.0)")));
     assertTrue(m.contains("weightCol 'w'"), m);
     m = errorOf(base().setLoss("sparse_categorical_crossentropy").setPooling("global_max").setLabelCol("cls"),
