@@ -82,7 +82,9 @@ class Conv1DEstimatorMlTest extends SparkTestBase {
   }
 
   private static String errorOf(Conv1D est, Dataset<Row> d) {
-    return assertThrows(IllegalArgumentException.class, () -> est.fit(d)).getMessage();
+    String m = assertThrows(IllegalArgumentException.class, () -> est.fit(d)).getMessage();
+    assertTrue(spark.sparkContext().getPersistentRDDs().isEmpty(), "blocks unpersisted after a failed fit");
+    return m;
   }
 
   @Test
@@ -137,6 +139,7 @@ class Conv1DEstimatorMlTest extends SparkTestBase {
     assertEquals(99L, back.getSeed());
     assertEquals("weight", back.getWeightCol());
     Conv1DModel a = est.fit(df()), b = back.fit(df());
+    assertTrue(spark.sparkContext().getPersistentRDDs().isEmpty(), "blocks unpersisted after fit");
     assertArrayEquals(a.weights().kernelView(), b.weights().kernelView());
     String mp = tmp.resolve("model").toString();
     a.write().overwrite().save(mp);
