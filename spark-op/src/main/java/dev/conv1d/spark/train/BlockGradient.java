@@ -115,6 +115,11 @@ public final class BlockGradient implements Serializable {
   public static volatile boolean testFailFirstAttempts;
 
   public ExactSums run(Iterator<TrainBlock> blocks, Step step) {
+    String killFile = System.getProperty("conv1d.test.killExecutorFile");
+    if (killFile != null && new java.io.File(killFile).delete()) {
+      // Test hook (local-cluster): the first task that finds the file kills its executor JVM.
+      System.exit(17);
+    }
     if (testFailFirstAttempts) {
       org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
       if (tc != null && tc.attemptNumber() == 0 && tc.partitionId() % 2 == 0) {
