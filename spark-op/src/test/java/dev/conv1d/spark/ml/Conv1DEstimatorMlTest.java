@@ -121,6 +121,9 @@ class Conv1DEstimatorMlTest extends SparkTestBase {
     assertTrue(m.contains("groups"), m);
     m = errorOf(base().setValidationIndicatorCol("id"), d);
     assertTrue(m.contains("expected boolean"), m);
+    Conv1DModel skipping = base().setMaxIter(2).setHandleInvalid("skip")
+        .fit(d.withColumn("label", functions.expr("IF(id % 10 = 3, NULL, label)")));
+    assertEquals(12, skipping.summary().skippedRows(), "rows with a null label skipped");
     m = errorOf(base(), d.where("id < 0"));
     assertTrue(m.contains("no non-null rows") || m.contains("no training rows"), m);
   }
