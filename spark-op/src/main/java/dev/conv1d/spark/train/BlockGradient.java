@@ -192,7 +192,9 @@ public final class BlockGradient implements Serializable {
           if (pooling == NONE) {
             int ss = last ? f : 1, cs = last ? 1 : len;
             int lss = loss.sparse() ? 1 : ss, lcs = loss.sparse() ? 0 : cs;
-            l = loss.lossAndGrad(yb, off, len, f, ss, cs, b.labels, lOff, lss, lcs, gb, off, scale);
+            l = loss.elementwise()
+                ? loss.elementwiseMean(yb, off, len * f, b.labels, lOff, gb, scale)
+                : loss.lossAndGrad(yb, off, len, f, ss, cs, b.labels, lOff, lss, lcs, gb, off, scale);
           } else {
             pool(yb, off, len, f, last, pooledY, argmax);
             l = loss.lossAndGrad(pooledY, 0, 1, f, f, 1, b.labels, lOff, 1, loss.sparse() ? 0 : 1, pooledG, 0, scale);
