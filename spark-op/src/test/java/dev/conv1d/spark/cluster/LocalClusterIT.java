@@ -50,6 +50,21 @@ class LocalClusterIT {
 
   private static SparkSession spark;
   private static final Map<String, List<Row>> LOCAL = new LinkedHashMap<>();
+  private static final List<float[]> LOCAL_FIT = new ArrayList<>();
+  private static Path killFile;
+
+  /** A fit with mini-batches, activity and weight regularizers and a constraint, over 4 hash partitions. */
+  private static List<float[]> fit() {
+    float[] kernel = {0.8f, -0.5f, 0f, 0.3f, 0.1f, 0f, -0.7f, 0.2f, 0.5f, 0f, 0f, -0.4f};
+    List<Row> rows = dev.conv1d.spark.testing.TrainData.rows(kernel, new float[] {0.2f, -0.1f}, 3, 2, 2, 200, 8,
+        20, 0.05, true, 5);
+    Dataset<Row> df = dev.conv1d.spark.testing.TrainData.frame(spark, rows, 4);
+    Conv1DModel m = new dev.conv1d.spark.ml.Conv1D().setFilters(2).setKernelSize(3).setSeed(3).setMaxIter(8)
+        .setLearningRate(0.05).setMiniBatchFraction(0.7).setWeightCol("weight").setKernelRegularizer("l1_l2(l1=0.001, l2=0.01)")
+        .setActivityRegularizer("l2(0.001)").setKernelConstraint("max_norm(1.5)").setMaxBlockSizeInMB(0.002).fit(df);
+    return List.of(m.weights().kernelCopy(), m.bias(), m.summary().objectiveHistory().length > 0
+        ? new float[] {(float) m.summary().objectiveHistory()[7]} : new float[0]);
+  }
 
   private static Conv1DModel model(int query) {
     Conv1DModel m = Conv1DModel.fromWeights(KERNEL, BIAS).setBatchSize(16).setMaxBatchBytes(8192);
@@ -68,11 +83,14 @@ class LocalClusterIT {
     spark = SparkSession.builder().master("local[2]").appName("local-reference")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
     for (int q = 0; q < QUERIES.length; q++) LOCAL.put("q" + q, run(q));
+    LOCAL_FIT.addAll(fit());
     spark.stop();
 
     Path work = Paths.get(System.getProperty("conv1d.test.workDir", "target/local-cluster"));
     Files.createDirectories(work);
     prepareSparkHome(Paths.get(System.getenv("SPARK_HOME")));
+    killFile = work.toAbsolutePath().resolve("kill-executor");
+    Files.deleteIfExists(killFile);
     String jars = jarOf(Conv1DModel.class, work.resolve("conv1d-spark-op.jar")) + ","
         + jarOf(Conv1DOp.class, work.resolve("conv1d-kernels.jar"));
     String flags = System.getProperty("conv1d.test.executorJavaOptions", "");
@@ -80,7 +98,8 @@ class LocalClusterIT {
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.jars", jars)
-        .config("spark.executor.extraJavaOptions", flags)
+        .config("spark.executor.extraJavaOptions", flags + " -Dconv1d.test.killExecutorFile="
+            + work.toAbsolutePath().resolve("kill-executor"))
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate();
     long deadline = System.nanoTime() + 60_000_000_000L;
@@ -157,6 +176,35 @@ class LocalClusterIT {
     List<Row> got = run(1);
     assertEquals(300, got.size());
     assertEquals(LOCAL.get("q1"), got);
+  }
+
+  /** The estimator's fit on two executor JVMs equals the local-mode fit bitwise (same data partitioning). */
+  @Test
+  void fitEqualsLocalMode() {
+    List<float[]> got = fit();
+    for (int i = 0; i < got.size(); i++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(LOCAL_FIT.get(i), got.get(i), "part " + i);
+    }
+  }
+
+  /**
+   * Issue 8, executor loss: the first gradient task that finds the kill file calls System.exit in its executor JVM
+   * during the fit; Spark relaunches the executor, recomputes the lost cached blocks from lineage and retries the
+   * task, and the fit equals the local-mode fit bitwise.
+   */
+  @Test
+  void fitSurvivesAnExecutorExitEqualToLocalMode() throws IOException {
+    Files.write(killFile, new byte[0]);
+    List<float[]> got;
+    try {
+      got = fit();
+      assertTrue(!Files.exists(killFile), "an executor consumed the kill file (and exited with code 17)");
+    } finally {
+      Files.deleteIfExists(killFile);
+    }
+    for (int i = 0; i < got.size(); i++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(LOCAL_FIT.get(i), got.get(i), "part " + i);
+    }
   }
 
   /** One sequence of 10 million steps, 1 channel, 4 filters, made and transformed on an executor (1 GB heap). */
