@@ -1,10 +1,13 @@
 package dev.conv1d.jobs.cli;
 
 import dev.conv1d.jobs.commands.ApplyCommand;
+import dev.conv1d.jobs.commands.DemoCommand;
+import dev.conv1d.jobs.commands.EvaluateCommand;
 import dev.conv1d.jobs.commands.ExportCommand;
 import dev.conv1d.jobs.commands.GenerateCommand;
 import dev.conv1d.jobs.commands.ImportCommand;
 import dev.conv1d.jobs.commands.InspectCommand;
+import dev.conv1d.jobs.commands.TrainCommand;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,12 +22,12 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The top command and its global options. Each subcommand is a {@link JobCommand}; train, evaluate and demo join the
- * list when the Conv1D estimator exists (see the README's "Adding a command").
+ * The top command and its global options. Each subcommand is a {@link JobCommand}.
  */
 @Command(name = "conv1d", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = "TensorFlow's conv1d on Spark: generate data, apply, inspect, import and export models.",
-    subcommands = {GenerateCommand.class, ApplyCommand.class, InspectCommand.class, ImportCommand.class,
+    description = "TensorFlow's conv1d on Spark: generate data, train, apply, evaluate, inspect, import and export models.",
+    subcommands = {DemoCommand.class, GenerateCommand.class, TrainCommand.class, ApplyCommand.class,
+        EvaluateCommand.class, InspectCommand.class, ImportCommand.class,
         ExportCommand.class, HelpCommand.class},
     footer = {"", "Runs an embedded local[*] Spark with `java -jar`; under spark-submit the cluster's master is used.",
         "Exit codes: 0 ok, 1 the command failed, 2 bad command line."})

@@ -15,5 +15,10 @@ public abstract class JobCommand implements Callable<Integer> {
     return run(top.context());
   }
 
+  /** Runs this command, its options already parsed, in a given context: for commands that chain others (demo). */
+  public final int runIn(JobContext ctx) throws Exception {
+    return run(ctx);
+  }
+
   protected abstract int run(JobContext ctx) throws Exception;
 }

@@ -109,6 +109,32 @@ public final class DataIO {
     return t instanceof NumericType && !(t.equals(DataTypes.FloatType) || t.equals(DataTypes.DoubleType));
   }
 
+  /**
+   * Makes a label-like column numeric: requires it, parses JSON text (CSV) into {@code depth} levels of arrays of
+   * doubles (0: a number), and casts integer arrays (JSON lines) to doubles. Other types are left to the estimator's
+   * own schema check, which names the column and the expected type.
+   */
+  public static Dataset<Row> readNumeric(Dataset<Row> df, String col, int depth, String where, String what) {
+    requireColumn(df, col, where);
+    DataType t = df.schema().apply(col).dataType();
+    DataType target = DataTypes.DoubleType;
+    for (int i = 0; i < depth; i++) target = DataTypes.createArrayType(target);
+    if (t instanceof StringType) {
+      return df.withColumn(col, depth == 0 ? df.col(col).cast(target) : functions.from_json(df.col(col), target));
+    }
+    if (depth > 0 && isIntegralArray(t) && depthOf(t) == depth) return df.withColumn(col, df.col(col).cast(target));
+    return df;
+  }
+
+  private static int depthOf(DataType t) {
+    int d = 0;
+    while (t instanceof ArrayType) {
+      t = ((ArrayType) t).elementType();
+      d++;
+    }
+    return d;
+  }
+
   public static void requireColumn(Dataset<Row> df, String col, String where) {
     for (StructField f : df.schema().fields()) if (f.name().equals(col)) return;
     throw new UserException("column '" + col + "' not found in " + where + " (columns: "

@@ -159,4 +159,61 @@ class BadInputTest extends SparkSessionPerClass {
     CliRun.run("export", model, "--to", existing.toString()).failsWith(1, "already exists (use --overwrite");
     CliRun.run("export", model).failsWith(2, "Missing required option: '--to=FILE'");
   }
+
+  @Test
+  void train() throws IOException {
+    String out = tmp.resolve("t").toString(), data = gen + "/data";
+    CliRun.run("train", "-i", data, "-o", out).failsWith(1, "--filters is required");
+    CliRun.run("train", "-i", data, "-o", out, "--filters", "3").failsWith(1, "--kernel-size is required");
+    CliRun.run("train", "-i", data, "-o", out, "--filters", "3", "--kernel-size", "3", "--label-col", "target")
+        .failsWith(1, "column 'target' not found in " + data + " (columns: id, sequence, label)");
+    CliRun.run("train", "-i", data, "-o", out, "--filters", "3", "--kernel-size", "3", "--label-col", "id")
+        .failsWith(1, "label column 'id'");
+    CliRun.run("train", "-i", data, "-o", out, "--filters", "3", "--kernel-size", "3", "--input-col", "id")
+        .failsWith(1, "'id' has type bigint");
+    CliRun.run("train", "-i", data, "-o", out, "--filters", "3", "--kernel-size", "3", "--optimizer", "rmsprop")
+        .failsWith(1, "invalid value for param optimizer: 'rmsprop'");
+    CliRun.run("train", "-i", data, "-o", out, "--filters", "3", "--kernel-size", "3", "--param", "maxIter=-2")
+        .failsWith(1, "invalid value for param maxIter: '-2'");
+    CliRun.run("train", "-i", data, "-o", out, "--filters", "3", "--kernel-size", "3", "--param", "learningRate=fast")
+        .failsWith(1, "param learningRate expects a number, got 'fast'");
+    CliRun.run("train", "-i", data, "-o", out, "--filters", "3", "--kernel-size", "3", "--kernel-regularizer", "l3(1)")
+        .failsWith(1, "kernelRegularizer");
+    CliRun.run("train", "-i", data, "-o", out, "--filters", "3", "--kernel-size", "3", "--max-iter", "many")
+        .failsWith(2, "Invalid value for option '--max-iter'");
+    CliRun.run("train", "-i", data, "-o", out, "--filters", "4", "--kernel-size", "3")
+        .failsWith(1, "labelCol 'label': step 0 has 3 channels; expected 4");
+    CliRun.run("train", "-i", tmp.resolve("none").toString(), "-o", out, "--filters", "3", "--kernel-size", "3")
+        .failsWith(1, "no such input");
+    CliRun.run("train", "-i", data, "-o", gen, "--filters", "3", "--kernel-size", "3")
+        .failsWith(1, "already exists (use --overwrite");
+    Path cfg = tmp.resolve("bad-train.json");
+    Files.writeString(cfg, "{\"pooling\": \"global_median\"}");
+    CliRun.run("train", "-i", data, "-o", out, "--filters", "3", "--kernel-size", "3", "--config", cfg.toString())
+        .failsWith(1, "invalid value for param pooling: 'global_median'");
+    org.junit.jupiter.api.Assertions.assertFalse(Files.exists(Path.of(out)), "nothing saved by a failed train");
+  }
+
+  @Test
+  void evaluate() {
+    String data = gen + "/data";
+    CliRun.run("evaluate", "--model", tmp.resolve("none").toString(), "-i", data)
+        .failsWith(1, "no such model directory");
+    CliRun.run("evaluate", "--model", model, "-i", data, "--label-col", "target")
+        .failsWith(1, "column 'target' not found");
+    CliRun.run("evaluate", "--model", model, "-i", data, "--label-col", "id").failsWith(1, "label column 'id'");
+    CliRun.run("evaluate", "--model", model, "-i", data, "--loss", "hinge").failsWith(1, "invalid value for param loss");
+    CliRun.run("evaluate", "--model", model, "-i", data, "--pooling", "global_average")
+        .failsWith(1, "label column 'label'");
+    CliRun.run("evaluate", "--model", model, "-i", tmp.resolve("none").toString()).failsWith(1, "no such input");
+    CliRun.run("evaluate", "--model", model).failsWith(2, "Missing required option");
+  }
+
+  @Test
+  void demo() {
+    CliRun.run("demo", "--rows", "-1").failsWith(1, "--rows must be >= 0");
+    CliRun.run("demo", "--length", "x").failsWith(1, "--length expects N or MIN:MAX");
+    CliRun.run("demo", "--optimizer", "newton").failsWith(1, "invalid value for param optimizer");
+    CliRun.run("demo", "--max-iter", "lots").failsWith(2, "Invalid value for option '--max-iter'");
+  }
 }

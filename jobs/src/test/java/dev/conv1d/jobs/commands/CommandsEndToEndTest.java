@@ -61,7 +61,8 @@ class CommandsEndToEndTest extends SparkSessionPerClass {
   @Test
   void helpAndVersion() {
     CliRun h = CliRun.run("--help").ok();
-    for (String c : new String[] {"generate", "apply", "inspect", "import", "export", "--master", "--conf"}) {
+    for (String c : new String[] {"generate", "train", "apply", "evaluate", "demo", "inspect", "import", "export",
+        "--master", "--conf"}) {
       assertTrue(h.out.contains(c), h.describe());
     }
     assertTrue(CliRun.run("--version").ok().out.contains("Spark 4.2.0"));
@@ -285,5 +286,140 @@ class CommandsEndToEndTest extends SparkSessionPerClass {
     assertEquals(1, v.code);
     assertTrue(v.err.contains("\tat "), "--verbose prints the stack trace\n" + v.describe());
     assertFalse(CliRun.run("inspect", tmp.resolve("nothing-here").toString()).err.contains("\tat "));
+  }
+
+  // ---- train, evaluate, demo ----
+
+  private static double number(String text, String label) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(label)
+        + "\\s*([-+0-9.eE]+|NaN)").matcher(text);
+    assertTrue(m.find(), "'" + label + "' in\n" + text);
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void trainRecoversTheTrueLayerSavesTheModelAndPrintsTheSummary() throws IOException {
+    String model = tmp.resolve("trained").toString();
+    CliRun t = CliRun.run("train", "-i", gen + "/data", "-o", model, "--filters", "3", "--kernel-size", "3",
+        "--padding", "same", "--optimizer", "lbfgs", "--max-iter", "30", "--seed", "3", "--progress", "lines").ok();
+    assertTrue(t.out.contains("Training summary (lbfgs)"), t.describe());
+    for (String col : new String[] {"objective", "data_loss", "kernel_reg", "bias_reg", "activity_reg", "val_loss",
+        "time_ms"}) {
+      assertTrue(t.out.contains(col), col + "\n" + t.describe());
+    }
+    assertTrue(t.out.contains("iterations: ") && t.out.contains("stopped: "), t.describe());
+    assertTrue(t.err.contains("train iteration 0: objective "), "plain progress lines\n" + t.describe());
+    assertFalse(t.err.contains("\r"), t.describe());
+    Conv1DModel m = Conv1DModel.load(model);
+    assertEquals("same", m.getPadding());
+    assertEquals("prediction", m.getOutputCol());
+    // Noise-free labels: the fit finds the true layer.
+    CliRun c = CliRun.run("inspect", model, "--compare-to", gen + "/true_weights.npz").ok();
+    assertTrue(number(c.out, "relative L2 error") < 1e-2, c.describe());
+    // evaluate: the loss is the estimator's data loss, the metrics agree with it.
+    CliRun e = CliRun.run("evaluate", "--model", model, "-i", gen + "/data").ok();
+    double loss = number(e.out, "loss (mse):"), mse = number(e.out, "mse:");
+    assertTrue(loss < 1e-4 && mse < 1e-4, e.describe());
+    assertEquals(Math.sqrt(mse), number(e.out, "rmse:"), 1e-4);
+    assertTrue(e.out.contains(": 40 rows"), e.describe());
+    // the objective after training is the evaluated loss (full batch, no regularizers)
+    CliRun again = CliRun.run("train", "-i", gen + "/data", "-o", model, "--filters", "3", "--kernel-size", "3",
+        "--padding", "same", "--optimizer", "lbfgs", "--max-iter", "30", "--seed", "3", "--progress", "none",
+        "--overwrite").ok();
+    assertEquals(stopLine(t.out), stopLine(again.out), "a rerun with the same seed stops the same way");
+    assertEquals(number(t.out, "  0  "), number(again.out, "  0  "));
+  }
+
+  @Test
+  void trainTakesEveryParamByConfigOrParamAndShowsABarOnATerminal() throws IOException {
+    Path cfg = tmp.resolve("train-config.json");
+    Files.writeString(cfg, "{\"optimizer\": \"adam\", \"maxIter\": 6, \"learningRate\": 0.01, \"filters\": 3,"
+        + " \"kernelSize\": 2, \"padding\": \"same\", \"kernelRegularizer\": \"l1(0.5)\"}");
+    String model = tmp.resolve("trained-cfg").toString();
+    CliRun t = CliRun.run("train", "-i", gen + "/data", "-o", model, "--config", cfg.toString(), "--param",
+        "kernelRegularizer=l2(0.01)", "--param", "biasConstraint=non_neg", "--progress", "bar", "--summary-rows",
+        "0").ok();
+    assertTrue(t.out.contains("Training summary (adam)") && t.out.contains("iterations: 6, stopped: maxIter"),
+        t.describe());
+    assertEquals(6, t.out.lines().filter(l -> l.matches("\\s+\\d+\\s+[0-9].*")).count(), "all rows\n" + t.describe());
+    assertTrue(t.err.contains("\rtrain [") && t.err.contains("6/6") && t.err.contains("loss "), t.describe());
+    assertTrue(t.err.endsWith("\n"), "the bar's line is ended");
+    // kernel_reg column > 0: l2 from --param replaced the config's l1
+    String row = t.out.lines().filter(l -> l.matches("\\s+0\\s+.*")).findFirst().orElseThrow();
+    assertTrue(Double.parseDouble(row.trim().split("\\s+")[3]) > 0, row);
+    assertEquals(2, Conv1DModel.load(model).getKernelSize());
+    for (float b : Conv1DModel.load(model).bias()) assertTrue(b >= 0, "bias constraint non_neg applied");
+  }
+
+  @Test
+  void trainAndEvaluateReadCsvAndJson() {
+    Dataset<Row> df = spark.read().parquet(gen + "/data");
+    String csv = tmp.resolve("train.csv").toString(), json = tmp.resolve("train.json").toString();
+    df.selectExpr("id", "to_json(sequence) AS sequence", "to_json(label) AS label").coalesce(1).write()
+        .option("header", "true").csv(csv);
+    df.coalesce(1).write().json(json);
+    for (String in : new String[] {csv, json}) {
+      String model = tmp.resolve("m-" + Path.of(in).getFileName()).toString();
+      CliRun.run("train", "-i", in, "-o", model, "--filters", "3", "--kernel-size", "3", "--padding", "same",
+          "--optimizer", "lbfgs", "--max-iter", "30").ok();
+      CliRun e = CliRun.run("evaluate", "--model", model, "-i", in).ok();
+      assertTrue(number(e.out, "loss (mse):") < 1e-3, e.describe());
+    }
+  }
+
+  @Test
+  void evaluateClassLabelsGivesAccuracy() {
+    String cls = tmp.resolve("classes").toString();
+    // Class per step = argmax of the true layer's output: the true model is then always right.
+    Conv1DModel.load(gen + "/true_model").transform(spark.read().parquet(gen + "/data"))
+        .selectExpr("sequence", "transform(prediction, s -> array_position(s, array_max(s)) - 1) AS label")
+        .write().parquet(cls);
+    CliRun e = CliRun.run("evaluate", "--model", gen + "/true_model", "-i", cls, "--loss",
+        "sparse_categorical_crossentropy", "--from-logits", "--json").ok();
+    JsonNode j;
+    try {
+      j = new ObjectMapper().readTree(e.out);
+    } catch (IOException ex) {
+      throw new AssertionError(e.describe(), ex);
+    }
+    assertEquals(1.0, j.get("accuracy").asDouble(), 0.0, e.describe());
+    assertTrue(j.get("lossValue").asDouble() > 0, e.describe());
+    assertNull(j.get("mse"));
+  }
+
+  @Test
+  void demoRecoversTheFilterAndCleansUp() throws IOException {
+    Path work = tmp.resolve("demo");
+    CliRun d = CliRun.run("demo", "--work-dir", work.toString(), "--rows", "150", "--length", "12:20", "--max-iter",
+        "20", "--seed", "3").ok();
+    for (String step : new String[] {"1/4 generate", "2/4 train", "3/4 apply", "4/4 evaluate", "Training summary",
+        "rows in: 150, rows out: 150", "loss (mse):"}) {
+      assertTrue(d.out.contains(step), step + "\n" + d.describe());
+    }
+    double rel = number(d.out, "kernel relative L2 error"), cos = number(d.out, "cosine similarity");
+    assertTrue(rel < 0.05 && cos > 0.99, d.describe());
+    assertTrue(Files.isDirectory(work.resolve("model")) && Files.isDirectory(work.resolve("applied")),
+        "a given work dir is kept");
+    // deterministic with a seed: the same run prints the same recovery
+    CliRun d2 = CliRun.run("demo", "--work-dir", work.toString(), "--rows", "150", "--length", "12:20", "--max-iter",
+        "20", "--seed", "3").ok();
+    assertEquals(rel, number(d2.out, "kernel relative L2 error"));
+    // default: a temporary directory, removed at the end
+    Path sys = Path.of(System.getProperty("java.io.tmpdir"));
+    long before = countDemoDirs(sys);
+    CliRun.run("demo", "--rows", "60", "--length", "10", "--max-iter", "3").ok();
+    assertEquals(before, countDemoDirs(sys), "temporary work dir removed");
+  }
+
+  private static String stopLine(String out) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("iterations: \\d+, stopped: [^,]+").matcher(out);
+    assertTrue(m.find(), out);
+    return m.group();
+  }
+
+  private static long countDemoDirs(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("conv1d-demo-")).count();
+    }
   }
 }

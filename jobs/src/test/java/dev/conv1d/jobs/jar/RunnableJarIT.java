@@ -91,9 +91,30 @@ class RunnableJarIT {
   void helpAndVersionWithPlainJavaJar() throws Exception {
     Proc h = javaJar("--help");
     assertEquals(0, h.code, h.describe());
-    assertTrue(h.out.contains("generate") && h.out.contains("import"), h.describe());
+    for (String c : new String[] {"demo", "generate", "train", "apply", "evaluate", "import"}) {
+      assertTrue(h.out.contains(c), c + "\n" + h.describe());
+    }
     Proc v = javaJar("--version");
     assertTrue(v.out.contains("Spark 4.2.0"), v.describe());
+  }
+
+  /** Issue 6: {@code java -jar <jar> demo}, a separate process with its defaults, succeeds well within 2 minutes. */
+  @Test
+  void demoWithPlainJavaJar() throws Exception {
+    long t0 = System.nanoTime();
+    Proc d = javaJar("demo");
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(0, d.code, d.describe());
+    for (String step : new String[] {"1/4 generate", "2/4 train", "Training summary", "3/4 apply", "4/4 evaluate",
+        "demo finished"}) {
+      assertTrue(d.out.contains(step), step + "\n" + d.describe());
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("kernel relative L2 error ([0-9.]+), cosine "
+        + "similarity ([0-9.]+)").matcher(d.out);
+    assertTrue(m.find(), d.describe());
+    assertTrue(Double.parseDouble(m.group(1)) < 0.05 && Double.parseDouble(m.group(2)) > 0.99, d.describe());
+    assertFalse(d.err.contains("\tat "), d.describe());
+    assertTrue(seconds < 120, "demo took " + seconds + " s");
   }
 
   @Test

@@ -36,9 +36,10 @@ public final class CliRun {
     return new CliRun(args, code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
   }
 
-  /** stderr without the progress lines of Spark stages. */
+  /** stderr without the progress lines of Spark stages and training iterations. */
   public List<String> errorLines() {
-    return err.lines().filter(l -> !l.isBlank() && !l.matches("\\S+ stage \\d+.*") && !l.matches("apply: \\d+ rows in.*"))
+    return err.lines().filter(l -> !l.isBlank() && !l.matches("\\S+ stage \\d+.*") && !l.matches("apply: \\d+ rows in.*")
+        && !l.matches("train iteration \\d+: .*"))
         .collect(Collectors.toList());
   }
 

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
@@ -67,6 +68,8 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
 
   private final String uid;
   private Conv1DModel initialModel;
+  /** Progress callback: not a param, never persisted (transient), copied by copy(). */
+  private transient Consumer<IterationRow> iterationListener;
 
   private final IntParam strides, dilationRate, groups, inputChannels, batchSize;
   private final Param<String> padding, dataFormat, activation, name, inputCol, outputCol, handleInvalid;
@@ -394,6 +397,19 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
 
   public Conv1DModel getInitialModel() {
     return initialModel;
+  }
+
+  /**
+   * Called on the driver after each iteration with that iteration's summary row (progress reporting). Not a param:
+   * not persisted, not part of {@code extractParamMap}; kept by {@link #copy}. Null removes it.
+   */
+  public Conv1D setIterationListener(Consumer<IterationRow> listener) {
+    this.iterationListener = listener;
+    return this;
+  }
+
+  public Consumer<IterationRow> getIterationListener() {
+    return iterationListener;
   }
 
   // ---- validation ----
@@ -796,8 +812,11 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
     }
 
     void record(DistributedObjective.Eval e, long t0) {
-      rows.add(new double[] {e.objective, e.dataLoss, e.kernelReg, e.biasReg, e.activityReg, e.validationLoss,
-          (System.nanoTime() - t0) / 1e6});
+      double[] r = {e.objective, e.dataLoss, e.kernelReg, e.biasReg, e.activityReg, e.validationLoss,
+          (System.nanoTime() - t0) / 1e6};
+      rows.add(r);
+      Consumer<IterationRow> l = iterationListener;
+      if (l != null) l.accept(new IterationRow(rows.size() - 1, r[0], r[1], r[2], r[3], r[4], r[5], r[6]));
     }
 
     Conv1DTrainingSummary summary() {
@@ -913,6 +932,7 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
   public Conv1D copy(ParamMap extra) {
     Conv1D c = defaultCopy(extra);
     c.initialModel = initialModel;
+    c.iterationListener = iterationListener;
     return c;
   }
 

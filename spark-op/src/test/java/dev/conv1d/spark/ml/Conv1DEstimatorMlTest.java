@@ -232,4 +232,27 @@ class Conv1DEstimatorMlTest extends SparkTestBase {
     assertTrue(early.summary().totalIterations() < 200, early.summary().stopReason());
     assertTrue(early.summary().stopReason().startsWith("early stopping"));
   }
+
+  @Test
+  void iterationListenerSeesEverySummaryRowAndIsNotPersisted() throws Exception {
+    for (String opt : new String[] {"adam", "lbfgs"}) {
+      List<IterationRow> seen = new java.util.ArrayList<>();
+      Conv1D est = base().setOptimizer(opt).setMaxIter(4).setIterationListener(seen::add);
+      assertTrue(est.copy(ParamMap.empty()).getIterationListener() != null, "copy keeps the listener");
+      Conv1DModel m = est.fit(df());
+      Conv1DTrainingSummary s = m.summary();
+      assertEquals(s.objectiveHistory().length, seen.size(), opt);
+      for (int i = 0; i < seen.size(); i++) {
+        assertEquals(i, seen.get(i).index());
+        assertEquals(s.objectiveHistory()[i], seen.get(i).objective(), 0.0);
+        assertEquals(s.dataLossHistory()[i], seen.get(i).dataLoss(), 0.0);
+        assertEquals(s.iterationTimeMs()[i], seen.get(i).timeMs(), 0.0);
+      }
+      String path = tmp.resolve(opt).toString();
+      est.write().save(path);
+      Conv1D back = Conv1D.load(path);
+      assertEquals(null, back.getIterationListener());
+      assertEquals(opt, back.getOptimizer());
+    }
+  }
 }
