@@ -26,13 +26,19 @@ final class SequenceReader {
   private int length;
 
   SequenceReader(ExecPlan p) {
-    this.kind = p.kind;
-    this.doubles = p.doubles;
-    this.channelsLast = p.dataFormat.equals("channels_last");
-    this.outerNulls = p.outerContainsNull;
-    this.innerNulls = p.innerContainsNull;
-    this.channels = p.inChannels;
-    this.ordinal = p.ordinal;
+    this(p.kind, p.doubles, p.dataFormat, p.outerContainsNull, p.innerContainsNull, p.inChannels, p.ordinal);
+  }
+
+  /** A reader for any sequence-shaped column, e.g. the estimator's label column (channels = filters). */
+  SequenceReader(InputKind kind, boolean doubles, String dataFormat, boolean outerNulls, boolean innerNulls,
+      int channels, int ordinal) {
+    this.kind = kind;
+    this.doubles = doubles;
+    this.channelsLast = dataFormat.equals("channels_last");
+    this.outerNulls = outerNulls;
+    this.innerNulls = innerNulls;
+    this.channels = channels;
+    this.ordinal = ordinal;
   }
 
   /** Steps of the sequence last inspected. */
@@ -137,60 +143,65 @@ final class SequenceReader {
    * [channels][steps] (channels_first); steps outside [0, length) are zeros.
    */
   void copyWindow(long q0, int steps, long dst) {
+    copyWindow(q0, steps, null, dst);
+  }
+
+  /** As {@link #copyWindow(long, int, long)} into {@code dstBase} (null: native memory, or a float[]) at dst. */
+  void copyWindow(long q0, int steps, Object dstBase, long dst) {
     int c = channels;
     long lo = Math.max(q0, 0), hi = Math.min(q0 + steps, length);
     int before = (int) Math.min(steps, Math.max(0, -q0));
     int mid = (int) Math.max(0, hi - lo);
     int after = steps - before - mid;
     if (channelsLast) {
-      zero(dst, (long) before * c);
+      zero(dstBase, dst, (long) before * c);
       long d = dst + 4L * before * c;
       if (kind == InputKind.NESTED && data instanceof UnsafeArrayData && !doubles) {
         UnsafeArrayData u = (UnsafeArrayData) data;
         Object base = u.getBaseObject();
         long header = UnsafeArrayData.calculateHeaderPortionInBytes(c);
         for (int q = (int) lo; q < hi; q++, d += 4L * c) {
-          Platform.copyMemory(base, innerOffset(u, q) + header, null, d, 4L * c);
+          Platform.copyMemory(base, innerOffset(u, q) + header, dstBase, d, 4L * c);
         }
       } else if (kind == InputKind.NESTED) {
-        for (int q = (int) lo; q < hi; q++, d += 4L * c) copy(data.getArray(q), 0, c, d);
+        for (int q = (int) lo; q < hi; q++, d += 4L * c) copy(data.getArray(q), 0, c, dstBase, d);
       } else {
-        copy(data, (int) lo * c, mid * c, d);
+        copy(data, (int) lo * c, mid * c, dstBase, d);
         d += 4L * mid * c;
       }
-      zero(d, (long) after * c);
+      zero(dstBase, d, (long) after * c);
     } else {
       for (int ch = 0; ch < c; ch++) {
         long d = dst + 4L * ch * steps;
-        zero(d, before);
-        if (kind == InputKind.NESTED) copy(data.getArray(ch), (int) lo, mid, d + 4L * before);
-        else copy(data, ch * length + (int) lo, mid, d + 4L * before);
-        zero(d + 4L * (before + mid), after);
+        zero(dstBase, d, before);
+        if (kind == InputKind.NESTED) copy(data.getArray(ch), (int) lo, mid, dstBase, d + 4L * before);
+        else copy(data, ch * length + (int) lo, mid, dstBase, d + 4L * before);
+        zero(dstBase, d + 4L * (before + mid), after);
       }
     }
   }
 
-  private static void zero(long dst, long floats) {
-    if (floats > 0) Platform.setMemory(dst, (byte) 0, 4L * floats);
+  private static void zero(Object base, long dst, long floats) {
+    if (floats > 0) Platform.setMemory(base, dst, 4L * floats, (byte) 0);
   }
 
   /** Copies n elements of {@code a} from {@code from} to native floats at {@code dst}. */
-  private void copy(ArrayData a, int from, int n, long dst) {
+  private void copy(ArrayData a, int from, int n, Object dstBase, long dst) {
     if (n <= 0) return;
     if (a instanceof UnsafeArrayData) {
       UnsafeArrayData u = (UnsafeArrayData) a;
       Object base = u.getBaseObject();
       long src = u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(u.numElements());
       if (!doubles) {
-        Platform.copyMemory(base, src + 4L * from, null, dst, 4L * n);
+        Platform.copyMemory(base, src + 4L * from, dstBase, dst, 4L * n);
       } else {
         long s = src + 8L * from;
-        for (int i = 0; i < n; i++) Platform.putFloat(null, dst + 4L * i, (float) Platform.getDouble(base, s + 8L * i));
+        for (int i = 0; i < n; i++) Platform.putFloat(dstBase, dst + 4L * i, (float) Platform.getDouble(base, s + 8L * i));
       }
     } else if (!doubles) {
-      for (int i = 0; i < n; i++) Platform.putFloat(null, dst + 4L * i, a.getFloat(from + i));
+      for (int i = 0; i < n; i++) Platform.putFloat(dstBase, dst + 4L * i, a.getFloat(from + i));
     } else {
-      for (int i = 0; i < n; i++) Platform.putFloat(null, dst + 4L * i, (float) a.getDouble(from + i));
+      for (int i = 0; i < n; i++) Platform.putFloat(dstBase, dst + 4L * i, (float) a.getDouble(from + i));
     }
   }
 

@@ -54,6 +54,7 @@ public final class Conv1DModel extends Model<Conv1DModel> implements Conv1DParam
   private final Param<String> handleInvalid;
   private final IntParam batchSize;
   private final LongParam maxBatchBytes;
+  private transient Conv1DTrainingSummary trainingSummary;
 
   private Conv1DModel(String uid, Weights weights) {
     this.uid = uid;
@@ -120,6 +121,23 @@ public final class Conv1DModel extends Model<Conv1DModel> implements Conv1DParam
       weights = w;
     }
     return w;
+  }
+
+  /** Whether this model came from a {@link Conv1D} fit in this JVM (summaries are not persisted). */
+  public boolean hasSummary() { return trainingSummary != null; }
+
+  /** The training summary; fails when {@link #hasSummary()} is false. */
+  public Conv1DTrainingSummary summary() {
+    if (trainingSummary == null) {
+      throw new IllegalStateException("Conv1DModel " + uid + " has no training summary (not fitted in this JVM, "
+          + "or loaded from disk)");
+    }
+    return trainingSummary;
+  }
+
+  Conv1DModel setSummary(Conv1DTrainingSummary s) {
+    trainingSummary = s;
+    return this;
   }
 
   @Override public IntParam strides() { return strides; }
@@ -197,6 +215,7 @@ public final class Conv1DModel extends Model<Conv1DModel> implements Conv1DParam
   public Conv1DModel copy(ParamMap extra) {
     Conv1DModel copy = new Conv1DModel(uid, weights());
     copyValues(copy, extra);
+    copy.trainingSummary = trainingSummary;
     return copy.setParent(parent());
   }
 

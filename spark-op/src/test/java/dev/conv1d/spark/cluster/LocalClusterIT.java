@@ -50,6 +50,20 @@ class LocalClusterIT {
 
   private static SparkSession spark;
   private static final Map<String, List<Row>> LOCAL = new LinkedHashMap<>();
+  private static final List<float[]> LOCAL_FIT = new ArrayList<>();
+
+  /** A fit with mini-batches, activity and weight regularizers and a constraint, over 4 hash partitions. */
+  private static List<float[]> fit() {
+    float[] kernel = {0.8f, -0.5f, 0f, 0.3f, 0.1f, 0f, -0.7f, 0.2f, 0.5f, 0f, 0f, -0.4f};
+    List<Row> rows = dev.conv1d.spark.testing.TrainData.rows(kernel, new float[] {0.2f, -0.1f}, 3, 2, 2, 200, 8,
+        20, 0.05, true, 5);
+    Dataset<Row> df = dev.conv1d.spark.testing.TrainData.frame(spark, rows, 4);
+    Conv1DModel m = new dev.conv1d.spark.ml.Conv1D().setFilters(2).setKernelSize(3).setSeed(3).setMaxIter(8)
+        .setLearningRate(0.05).setMiniBatchFraction(0.7).setWeightCol("weight").setKernelRegularizer("l1_l2(l1=0.001, l2=0.01)")
+        .setActivityRegularizer("l2(0.001)").setKernelConstraint("max_norm(1.5)").setMaxBlockSizeInMB(0.002).fit(df);
+    return List.of(m.weights().kernelCopy(), m.bias(), m.summary().objectiveHistory().length > 0
+        ? new float[] {(float) m.summary().objectiveHistory()[7]} : new float[0]);
+  }
 
   private static Conv1DModel model(int query) {
     Conv1DModel m = Conv1DModel.fromWeights(KERNEL, BIAS).setBatchSize(16).setMaxBatchBytes(8192);
@@ -68,6 +82,7 @@ class LocalClusterIT {
     spark = SparkSession.builder().master("local[2]").appName("local-reference")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
     for (int q = 0; q < QUERIES.length; q++) LOCAL.put("q" + q, run(q));
+    LOCAL_FIT.addAll(fit());
     spark.stop();
 
     Path work = Paths.get(System.getProperty("conv1d.test.workDir", "target/local-cluster"));
@@ -157,6 +172,15 @@ class LocalClusterIT {
     List<Row> got = run(1);
     assertEquals(300, got.size());
     assertEquals(LOCAL.get("q1"), got);
+  }
+
+  /** The estimator's fit on two executor JVMs equals the local-mode fit bitwise (same data partitioning). */
+  @Test
+  void fitEqualsLocalMode() {
+    List<float[]> got = fit();
+    for (int i = 0; i < got.size(); i++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(LOCAL_FIT.get(i), got.get(i), "part " + i);
+    }
   }
 
   /** One sequence of 10 million steps, 1 channel, 4 filters, made and transformed on an executor (1 GB heap). */
