@@ -51,8 +51,8 @@ import jdk.jshell.execution.JdiExecutionControlProvider;
  *
  * <p>A code cell's source is split into snippets with {@link SourceCodeAnalysis#analyzeCompletion} and evaluated in
  * order. The cell's outputs: what it printed ({@code stream} stdout/stderr), every plot it showed with
- * {@link Plots#show} ({@code display_data} with {@code image/png}), and the value of a trailing expression
- * ({@code execute_result}). A compile error, an unresolved reference, an exception or a timeout stops the notebook:
+ * {@link Plots#show} ({@code display_data} with {@code image/png}), and the value of a trailing expression without
+ * a semicolon ({@code execute_result}, as the IJava/JJava kernels do). A compile error, an unresolved reference, an exception or a timeout stops the notebook:
  * the failing cell gets an {@code error} output, the notebook is still written (for inspection), and a
  * {@link NotebookExecutionException} names the notebook, the cell index and the diagnostics.
  */
@@ -260,7 +260,10 @@ public final class NotebookRunner {
         return new CellRun(new Failure("CompileError", "incomplete code (" + c + ")", List.of(remaining.strip())), null);
       }
       String snippet = info.source();
+      String typed = remaining.substring(0, remaining.length() - info.remaining().length());
       remaining = info.remaining();
+      // As in IJava/JJava: a trailing expression is displayed unless a semicolon ends it.
+      boolean display = !typed.strip().endsWith(";");
       value = null;
       for (SnippetEvent e : js.eval(snippet)) {
         if (e.causeSnippet() != null) continue; // dependents updated by this snippet, not the snippet itself
@@ -279,7 +282,7 @@ public final class NotebookRunner {
               : "?";
           return new CellRun(new Failure("CompileError", "unresolved: " + missing, List.of(s.source().strip())), null);
         }
-        if (isExpression(s) && e.value() != null && !e.value().isEmpty()) value = e.value();
+        if (display && isExpression(s) && e.value() != null && !e.value().isEmpty()) value = e.value();
       }
     }
     return new CellRun(null, value);
