@@ -514,7 +514,7 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
     try (Problem problem = problem(dataset, setup)) {
       Trainer t = new Trainer(problem.objective, setup.layer, setup.kCon, setup.bCon, setup.kReg, setup.bReg);
       t.run(setup.theta0.clone());
-      return model(setup.layer, t.theta, t.summary());
+      return model(setup.layer, t.theta, t.summary().withSkippedRows(problem.skippedRows()));
     }
   }
 
@@ -561,6 +561,12 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
     private final JavaRDD<TrainBlock> blocks;
     private DistributedObjective objective;
     private final double[] theta0;
+    private org.apache.spark.util.LongAccumulator skipped;
+
+    /** Rows left out as unreadable (handleInvalid skip or keep); 0 with handleInvalid error. */
+    public long skippedRows() {
+      return skipped == null ? 0 : skipped.value();
+    }
 
     private Problem(JavaRDD<TrainBlock> blocks, double[] theta0) {
       this.blocks = blocks;
@@ -603,8 +609,10 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
     InputSchema in = s.in;
     ColumnReader reader = new ColumnReader(in.kind(), in.doubles(), getDataFormat(), in.outerContainsNull(),
         in.innerContainsNull(), s.channels, in.ordinal());
+    org.apache.spark.util.LongAccumulator skipped = getHandleInvalid().equals("error") ? null
+        : dataset.sparkSession().sparkContext().longAccumulator("Conv1D " + uid + " skipped rows");
     Blockifier blockifier = new Blockifier(layer, reader, getInputCol(), label, pooled, wOrd, wCode,
-        isDefined(weightCol) ? getWeightCol() : null, vOrd, (long) (getMaxBlockSizeInMB() * (1 << 20)));
+        isDefined(weightCol) ? getWeightCol() : null, vOrd, (long) (getMaxBlockSizeInMB() * (1 << 20)), skipped);
     BlockGradient task = new BlockGradient(layer, l, pooledCode(), s.aReg.l1(), s.aReg.l2());
     JavaRDD<InternalRow> rows = ColumnReader.internalRows(dataset).toJavaRDD();
     JavaRDD<TrainBlock> blocks = rows.mapPartitionsWithIndex(
@@ -613,6 +621,7 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
         .persist(StorageLevel.MEMORY_AND_DISK());
     blocks.setName("Conv1D " + uid + " training blocks");
     Problem problem = new Problem(blocks, s.theta0);
+    problem.skipped = skipped;
     boolean ok = false;
     try {
       try {

@@ -14,6 +14,7 @@ public final class Conv1DTrainingSummary implements Serializable {
   private final double[] objective, dataLoss, kernelReg, biasReg, activityReg, validationLoss, timeMs;
   private final int totalIterations;
   private final String stopReason;
+  private long skippedRows;
 
   public Conv1DTrainingSummary(String optimizer, double[] objective, double[] dataLoss, double[] kernelReg,
       double[] biasReg, double[] activityReg, double[] validationLoss, double[] timeMs, int totalIterations,
@@ -31,6 +32,13 @@ public final class Conv1DTrainingSummary implements Serializable {
   }
 
   public String optimizer() { return optimizer; }
+  /** Training rows left out as unreadable (handleInvalid skip or keep). */
+  public long skippedRows() { return skippedRows; }
+
+  Conv1DTrainingSummary withSkippedRows(long n) {
+    skippedRows = n;
+    return this;
+  }
   /** Total objective: data loss + kernel + bias + activity terms. */
   public double[] objectiveHistory() { return objective.clone(); }
   public double[] dataLossHistory() { return dataLoss.clone(); }

@@ -115,6 +115,11 @@ public final class BlockGradient implements Serializable {
   public static volatile boolean testFailFirstAttempts;
 
   public ExactSums run(Iterator<TrainBlock> blocks, Step step) {
+    String killFile = System.getProperty("conv1d.test.killExecutorFile");
+    if (killFile != null && new java.io.File(killFile).delete()) {
+      // Test hook (local-cluster): the first task that finds the file kills its executor JVM.
+      System.exit(17);
+    }
     if (testFailFirstAttempts) {
       org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
       if (tc != null && tc.attemptNumber() == 0 && tc.partitionId() % 2 == 0) {
@@ -187,7 +192,9 @@ public final class BlockGradient implements Serializable {
           if (pooling == NONE) {
             int ss = last ? f : 1, cs = last ? 1 : len;
             int lss = loss.sparse() ? 1 : ss, lcs = loss.sparse() ? 0 : cs;
-            l = loss.lossAndGrad(yb, off, len, f, ss, cs, b.labels, lOff, lss, lcs, gb, off, scale);
+            l = loss.elementwise()
+                ? loss.elementwiseMean(yb, off, len * f, b.labels, lOff, gb, scale)
+                : loss.lossAndGrad(yb, off, len, f, ss, cs, b.labels, lOff, lss, lcs, gb, off, scale);
           } else {
             pool(yb, off, len, f, last, pooledY, argmax);
             l = loss.lossAndGrad(pooledY, 0, 1, f, f, 1, b.labels, lOff, 1, loss.sparse() ? 0 : 1, pooledG, 0, scale);

@@ -14,7 +14,8 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
  * Stacks a partition's rows into {@link TrainBlock}s of at most {@code maxBlockBytes} (a row larger than that is a
  * block of its own), validating each row: the sequence (with the transformer's reader and messages), the label
  * (null, shape against the output the sequence produces, class range), the weight (null, negative, not finite).
- * A bad row fails the task with a message naming the column, the partition and the row's index in it.
+ * A bad row fails the task with a message naming the column, the partition and the row's index in it, or, with
+ * a {@code skipped} counter (handleInvalid skip or keep), is left out of training and counted.
  */
 public final class Blockifier implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -28,9 +29,12 @@ public final class Blockifier implements Serializable {
   private final String weightCol;
   private final int validationOrdinal;
   private final long maxBlockBytes;
+  private final org.apache.spark.util.LongAccumulator skipped;
 
   public Blockifier(Layer layer, ColumnReader input, String inputCol, LabelSpec label, boolean pooled,
-      int weightOrdinal, int weightCode, String weightCol, int validationOrdinal, long maxBlockBytes) {
+      int weightOrdinal, int weightCode, String weightCol, int validationOrdinal, long maxBlockBytes,
+      org.apache.spark.util.LongAccumulator skipped) {
+    this.skipped = skipped;
     this.layer = layer;
     this.input = input;
     this.inputCol = inputCol;
@@ -92,7 +96,16 @@ public final class Blockifier implements Serializable {
         while (ready.isEmpty() && !finished) {
           if (rows.hasNext()) {
             row++;
-            add(rows.next(), row);
+            InternalRow r = rows.next();
+            if (skipped == null) {
+              add(r, row);
+            } else {
+              try {
+                add(r, row);
+              } catch (IllegalArgumentException e) {
+                skipped.add(1); // handleInvalid skip: the row's checks all run before it is added to a block
+              }
+            }
           } else {
             train.flush();
             val.flush();
@@ -168,6 +181,12 @@ public final class Blockifier implements Serializable {
         }
         readLabel(r, lab, outLen, b.labels, b.lo[b.n], partition, row);
         in.copyTo(b.x, b.xo[b.n] * c);
+        for (int i = b.xo[b.n] * c, e = i + len * c; i < e; i++) {
+          if (!Float.isFinite(b.x[i])) {
+            throw new IllegalArgumentException(where(partition, row) + "inputCol '" + inputCol + "': value "
+                + (i - b.xo[b.n] * c) + " (in the data format's order) is " + b.x[i] + "; training needs finite input");
+          }
+        }
         if (b.firstRow < 0) b.firstRow = ((long) partition << 40) + row;
         b.weights[b.n] = w;
         b.xo[b.n + 1] = b.xo[b.n] + len;

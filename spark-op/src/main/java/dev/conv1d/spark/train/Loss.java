@@ -208,6 +208,39 @@ public final class Loss implements Serializable {
     return v;
   }
 
+  /** Whether the loss is element-wise (mean over all of a sample's outputs), so {@link #elementwiseMean} applies. */
+  public boolean elementwise() {
+    return kind == Kind.MSE || kind == Kind.MAE || kind == Kind.HUBER || kind == Kind.BINARY_CROSSENTROPY;
+  }
+
+  /**
+   * Fast path for element-wise losses over n contiguous outputs with the label at the same positions (pooling none:
+   * the mean over steps of the mean over filters is the mean over all outputs, whatever the layout). Writes
+   * dLoss/dy times {@code scale} to g and returns the mean loss.
+   */
+  public double elementwiseMean(float[] y, int off, int n, float[] label, int lOff, float[] g, double scale) {
+    double sum = 0, s = scale / n;
+    switch (kind) {
+      case MSE:
+        for (int j = 0; j < n; j++) {
+          double e = (double) y[off + j] - label[lOff + j];
+          sum += e * e;
+          g[off + j] = (float) (2 * e * s);
+        }
+        break;
+      case MAE:
+        for (int j = 0; j < n; j++) {
+          double e = (double) y[off + j] - label[lOff + j];
+          sum += Math.abs(e);
+          g[off + j] = (float) (Math.signum(e) * s);
+        }
+        break;
+      default:
+        return lossAndGrad(y, off, 1, n, n, 1, label, lOff, n, 1, g, off, scale);
+    }
+    return sum / n;
+  }
+
   /** Loss only (validation). */
   public double loss(float[] y, int off, int steps, int f, int stepStride, int chanStride, float[] label, int lOff,
       int lStepStride, int lChanStride, float[] scratch) {

@@ -51,6 +51,7 @@ class LocalClusterIT {
   private static SparkSession spark;
   private static final Map<String, List<Row>> LOCAL = new LinkedHashMap<>();
   private static final List<float[]> LOCAL_FIT = new ArrayList<>();
+  private static Path killFile;
 
   /** A fit with mini-batches, activity and weight regularizers and a constraint, over 4 hash partitions. */
   private static List<float[]> fit() {
@@ -88,6 +89,8 @@ class LocalClusterIT {
     Path work = Paths.get(System.getProperty("conv1d.test.workDir", "target/local-cluster"));
     Files.createDirectories(work);
     prepareSparkHome(Paths.get(System.getenv("SPARK_HOME")));
+    killFile = work.toAbsolutePath().resolve("kill-executor");
+    Files.deleteIfExists(killFile);
     String jars = jarOf(Conv1DModel.class, work.resolve("conv1d-spark-op.jar")) + ","
         + jarOf(Conv1DOp.class, work.resolve("conv1d-kernels.jar"));
     String flags = System.getProperty("conv1d.test.executorJavaOptions", "");
@@ -95,7 +98,8 @@ class LocalClusterIT {
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.jars", jars)
-        .config("spark.executor.extraJavaOptions", flags)
+        .config("spark.executor.extraJavaOptions", flags + " -Dconv1d.test.killExecutorFile="
+            + work.toAbsolutePath().resolve("kill-executor"))
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate();
     long deadline = System.nanoTime() + 60_000_000_000L;
@@ -178,6 +182,26 @@ class LocalClusterIT {
   @Test
   void fitEqualsLocalMode() {
     List<float[]> got = fit();
+    for (int i = 0; i < got.size(); i++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(LOCAL_FIT.get(i), got.get(i), "part " + i);
+    }
+  }
+
+  /**
+   * Issue 8, executor loss: the first gradient task that finds the kill file calls System.exit in its executor JVM
+   * during the fit; Spark relaunches the executor, recomputes the lost cached blocks from lineage and retries the
+   * task, and the fit equals the local-mode fit bitwise.
+   */
+  @Test
+  void fitSurvivesAnExecutorExitEqualToLocalMode() throws IOException {
+    Files.write(killFile, new byte[0]);
+    List<float[]> got;
+    try {
+      got = fit();
+      assertTrue(!Files.exists(killFile), "an executor consumed the kill file (and exited with code 17)");
+    } finally {
+      Files.deleteIfExists(killFile);
+    }
     for (int i = 0; i < got.size(); i++) {
       org.junit.jupiter.api.Assertions.assertArrayEquals(LOCAL_FIT.get(i), got.get(i), "part " + i);
     }

@@ -82,7 +82,9 @@ class Conv1DEstimatorMlTest extends SparkTestBase {
   }
 
   private static String errorOf(Conv1D est, Dataset<Row> d) {
-    return assertThrows(IllegalArgumentException.class, () -> est.fit(d)).getMessage();
+    String m = assertThrows(IllegalArgumentException.class, () -> est.fit(d)).getMessage();
+    assertTrue(spark.sparkContext().getPersistentRDDs().isEmpty(), "blocks unpersisted after a failed fit");
+    return m;
   }
 
   @Test
@@ -98,6 +100,9 @@ class Conv1DEstimatorMlTest extends SparkTestBase {
     assertTrue(m.contains("labelCol 'label'") && m.contains("steps") && m.contains("row "), m);
     m = errorOf(base(), d.withColumn("label", functions.expr("IF(id = 17, NULL, label)")));
     assertTrue(m.contains("labelCol 'label' is null") && m.contains("row "), m);
+    m = errorOf(base(), d.withColumn("sequence", functions.expr(
+        "IF(id = 5, transform(sequence, s -> array(s[0], CAST('NaN' AS FLOAT))), sequence)")));
+    assertTrue(m.contains("inputCol 'sequence'") && m.contains("NaN"), m);
     m = errorOf(base().setWeightCol("w"), d.withColumn("w", functions.expr("IF(id = 3, -1.0, 1.0)")));
     assertTrue(m.contains("weightCol 'w'"), m);
     m = errorOf(base().setLoss("sparse_categorical_crossentropy").setPooling("global_max").setLabelCol("cls"),
@@ -116,6 +121,9 @@ class Conv1DEstimatorMlTest extends SparkTestBase {
     assertTrue(m.contains("groups"), m);
     m = errorOf(base().setValidationIndicatorCol("id"), d);
     assertTrue(m.contains("expected boolean"), m);
+    Conv1DModel skipping = base().setMaxIter(2).setHandleInvalid("skip")
+        .fit(d.withColumn("label", functions.expr("IF(id % 10 = 3, NULL, label)")));
+    assertEquals(12, skipping.summary().skippedRows(), "rows with a null label skipped");
     m = errorOf(base(), d.where("id < 0"));
     assertTrue(m.contains("no non-null rows") || m.contains("no training rows"), m);
   }
@@ -134,6 +142,7 @@ class Conv1DEstimatorMlTest extends SparkTestBase {
     assertEquals(99L, back.getSeed());
     assertEquals("weight", back.getWeightCol());
     Conv1DModel a = est.fit(df()), b = back.fit(df());
+    assertTrue(spark.sparkContext().getPersistentRDDs().isEmpty(), "blocks unpersisted after fit");
     assertArrayEquals(a.weights().kernelView(), b.weights().kernelView());
     String mp = tmp.resolve("model").toString();
     a.write().overwrite().save(mp);

@@ -228,6 +228,14 @@ class Conv1DFitTest extends SparkTestBase {
   }
 
   @Test
+  void divergenceFailsClearlyAndUnpersists() {
+    ArithmeticException e = assertThrows(ArithmeticException.class,
+        () -> base().setOptimizer("sgd").setLearningRate(1e12).setMaxIter(20).fit(df(2)));
+    assertTrue(e.getMessage().contains("not finite"), e.getMessage());
+    assertTrue(spark.sparkContext().getPersistentRDDs().isEmpty());
+  }
+
+  @Test
   void warmStartContinuesFromTheInitialModel() {
     Conv1DModel first = base().setOptimizer("lbfgs").setMaxIter(10).fit(df(2));
     Conv1DModel second = base().setOptimizer("lbfgs").setMaxIter(5).setInitialModel(first).fit(df(2));
