@@ -41,6 +41,8 @@ class NotebooksTest {
   private static final Path OUT = Paths.get(System.getProperty("notebook.outDir", "target/notebooks"));
   private static final String CLASSPATH =
       System.getProperty("notebook.classpath", System.getProperty("java.class.path"));
+  /** The jupyter command ({@code -Dnotebook.jupyter=/path/to/jupyter} to use another one). */
+  private static final String JUPYTER = System.getProperty("notebook.jupyter", "jupyter");
   private static final List<String> VM_OPTIONS =
       NotebookRunner.splitOptions(System.getProperty("notebook.vmOptions", ""));
 
@@ -192,7 +194,7 @@ class NotebooksTest {
 
   /** Jupyter's nbconvert renders the notebook to HTML; it exits non-zero on an invalid notebook. */
   private static void nbconvert(Path notebook, String kind, int images) throws Exception {
-    if (!commandWorks("jupyter", "nbconvert", "--version")) {
+    if (!commandWorks(JUPYTER, "nbconvert", "--version")) {
       if ("true".equals(System.getenv("CI"))) {
         fail("jupyter nbconvert is missing under CI=true: .ci/run installs it (apt-get install jupyter-nbconvert)");
       }
@@ -201,7 +203,7 @@ class NotebooksTest {
     Path htmlDir = OUT.resolve("html").resolve(kind);
     Files.createDirectories(htmlDir);
     Path log = htmlDir.resolve(notebook.getFileName() + ".nbconvert.log");
-    Process p = new ProcessBuilder("jupyter", "nbconvert", "--to", "html", "--output-dir", htmlDir.toString(),
+    Process p = new ProcessBuilder(JUPYTER, "nbconvert", "--to", "html", "--output-dir", htmlDir.toString(),
         notebook.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "nbconvert timed out");
     String output = Files.readString(log, StandardCharsets.UTF_8);
