@@ -40,6 +40,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
   private final boolean nested;
   private final boolean channelsLast;
   private final int partition;
+  private final TaskContext task;
   private final long maxFloats;
   private final BufferAllocator allocator;
   private final ArrowSequences xs;
@@ -102,6 +103,8 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     this.nested = plan.kind == InputKind.NESTED;
     this.channelsLast = spec.dataFormat() == DataFormat.CHANNELS_LAST;
     this.partition = task == null ? -1 : task.partitionId();
+    this.task = task;
+    FaultHooks.onTaskStart();
     this.maxFloats = Math.max(1, plan.maxBatchBytes / 4);
     String name = task == null ? "conv1d" : "conv1d-stage" + task.stageId() + "-task" + task.taskAttemptId();
     this.allocator = ArrowMemory.newTaskAllocator(name);
@@ -216,7 +219,10 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
       pending = null;
       if (carried != null) break; // a long row just ended: emit it before reading on, so it is never copied
     }
-    if (!pieces.isEmpty()) runKernel((int) xFloats, (int) yFloats);
+    if (!pieces.isEmpty()) {
+      runKernel((int) xFloats, (int) yFloats);
+      FaultHooks.afterBatch(task);
+    }
     for (Slot slot : slots) {
       if (!slot.complete) continue;
       Object out = slot.out == null ? null : slot.out.result();
