@@ -105,7 +105,8 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     this.partition = task == null ? -1 : task.partitionId();
     this.task = task;
     FaultHooks.onTaskStart();
-    this.maxFloats = Math.max(1, plan.maxBatchBytes / 4);
+    // maxBatchBytes is a cap, never an allocation size; one Arrow buffer holds at most 2^31 - 9 floats.
+    this.maxFloats = Math.min(Math.max(1, plan.maxBatchBytes / 4), Integer.MAX_VALUE - 8);
     String name = task == null ? "conv1d" : "conv1d-stage" + task.stageId() + "-task" + task.taskAttemptId();
     this.allocator = ArrowMemory.newTaskAllocator(name);
     ArrowSequences x = null;
