@@ -68,6 +68,7 @@ class Conv1DModelLoadBadInputTest extends SparkTestBase {
   private static void assertLoadFails(Path model, String... parts) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Conv1DModel.load(model.toString()));
     String m = e.getMessage();
+    System.out.println(m); // the messages, for RELIABILITY.md, in the Surefire report
     assertTrue(m.startsWith("Conv1DModel at " + model), m);
     for (String p : parts) assertTrue(m.contains(p), "message should contain '" + p + "': " + m);
   }
