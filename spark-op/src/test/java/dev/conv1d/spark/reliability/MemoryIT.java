@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8, memory: {@link MemoryRun} transforms 1M S1-shape sequences in local[2] inside a child JVM whose driver
- * heap is 2 GB ({@code -Xmx2g}); every row and output step must be there and Arrow at zero. About a minute here
- * (43 s of transform for 1M sequences). Under Failsafe, which passes the JVM flags in
+ * heap is 2 GB ({@code -Xmx2g}); every row and output step must be there and Arrow at zero. 17-95 s here
+ * (13-43 s of transform for 1M sequences, by machine load). Under Failsafe, which passes the JVM flags in
  * {@code conv1d.test.childJavaOptions}.
  */
 class MemoryIT {
