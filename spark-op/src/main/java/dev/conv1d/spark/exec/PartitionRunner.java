@@ -40,6 +40,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
   private final boolean nested;
   private final boolean channelsLast;
   private final int partition;
+  private final TaskContext task;
   private final long maxFloats;
   private final BufferAllocator allocator;
   private final ArrowSequences xs;
@@ -102,7 +103,10 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     this.nested = plan.kind == InputKind.NESTED;
     this.channelsLast = spec.dataFormat() == DataFormat.CHANNELS_LAST;
     this.partition = task == null ? -1 : task.partitionId();
-    this.maxFloats = Math.max(1, plan.maxBatchBytes / 4);
+    this.task = task;
+    FaultHooks.onTaskStart();
+    // maxBatchBytes is a cap, never an allocation size; one Arrow buffer holds at most 2^31 - 9 floats.
+    this.maxFloats = Math.min(Math.max(1, plan.maxBatchBytes / 4), Integer.MAX_VALUE - 8);
     String name = task == null ? "conv1d" : "conv1d-stage" + task.stageId() + "-task" + task.taskAttemptId();
     this.allocator = ArrowMemory.newTaskAllocator(name);
     ArrowSequences x = null;
@@ -216,7 +220,10 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
       pending = null;
       if (carried != null) break; // a long row just ended: emit it before reading on, so it is never copied
     }
-    if (!pieces.isEmpty()) runKernel((int) xFloats, (int) yFloats);
+    if (!pieces.isEmpty()) {
+      runKernel((int) xFloats, (int) yFloats);
+      FaultHooks.afterBatch(task);
+    }
     for (Slot slot : slots) {
       if (!slot.complete) continue;
       Object out = slot.out == null ? null : slot.out.result();

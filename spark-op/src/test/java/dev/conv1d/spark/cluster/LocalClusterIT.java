@@ -52,6 +52,7 @@ class LocalClusterIT {
   private static final Map<String, List<Row>> LOCAL = new LinkedHashMap<>();
   private static final List<float[]> LOCAL_FIT = new ArrayList<>();
   private static Path killFile;
+  private static Path killOnTransformFile;
 
   /** A fit with mini-batches, activity and weight regularizers and a constraint, over 4 hash partitions. */
   private static List<float[]> fit() {
@@ -91,6 +92,8 @@ class LocalClusterIT {
     prepareSparkHome(Paths.get(System.getenv("SPARK_HOME")));
     killFile = work.toAbsolutePath().resolve("kill-executor");
     Files.deleteIfExists(killFile);
+    killOnTransformFile = work.toAbsolutePath().resolve("kill-executor-on-transform");
+    Files.deleteIfExists(killOnTransformFile);
     String jars = jarOf(Conv1DModel.class, work.resolve("conv1d-spark-op.jar")) + ","
         + jarOf(Conv1DOp.class, work.resolve("conv1d-kernels.jar"));
     String flags = System.getProperty("conv1d.test.executorJavaOptions", "");
@@ -99,7 +102,8 @@ class LocalClusterIT {
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.jars", jars)
         .config("spark.executor.extraJavaOptions", flags + " -Dconv1d.test.killExecutorFile="
-            + work.toAbsolutePath().resolve("kill-executor"))
+            + work.toAbsolutePath().resolve("kill-executor")
+            + " -Dconv1d.test.killExecutorOnTransformFile=" + killOnTransformFile)
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate();
     long deadline = System.nanoTime() + 60_000_000_000L;
@@ -205,6 +209,25 @@ class LocalClusterIT {
     for (int i = 0; i < got.size(); i++) {
       org.junit.jupiter.api.Assertions.assertArrayEquals(LOCAL_FIT.get(i), got.get(i), "part " + i);
     }
+  }
+
+  /**
+   * Issue 8, executor loss during a transform: the first transform task that finds the kill file calls System.exit
+   * in its executor JVM (the input comes through a shuffle, so that executor's map output is lost too); Spark
+   * replaces the executor, recomputes what was lost, retries, and the rows equal local mode.
+   */
+  @Test
+  void transformSurvivesAnExecutorExitEqualToLocalMode() throws IOException {
+    Files.write(killOnTransformFile, new byte[0]);
+    List<Row> got;
+    try {
+      got = run(0);
+      assertTrue(!Files.exists(killOnTransformFile), "an executor consumed the kill file (and exited with code 19)");
+    } finally {
+      Files.deleteIfExists(killOnTransformFile);
+    }
+    assertEquals(300, got.size());
+    assertEquals(LOCAL.get("q0"), got);
   }
 
   /** One sequence of 10 million steps, 1 channel, 4 filters, made and transformed on an executor (1 GB heap). */
