@@ -2,7 +2,7 @@ package dev.conv1d.jobs.commands;
 
 import dev.conv1d.jobs.testing.CliRun;
 import dev.conv1d.jobs.testing.Fixtures;
-import dev.conv1d.jobs.testing.SparkSessionPerClass;
+import dev.conv1d.spark.testing.SparkSessionPerClass;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

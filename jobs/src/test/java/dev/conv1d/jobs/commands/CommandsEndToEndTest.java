@@ -13,7 +13,7 @@ import dev.conv1d.jobs.io.LayerWeights;
 import dev.conv1d.jobs.io.WeightFiles;
 import dev.conv1d.jobs.testing.CliRun;
 import dev.conv1d.jobs.testing.Fixtures;
-import dev.conv1d.jobs.testing.SparkSessionPerClass;
+import dev.conv1d.spark.testing.SparkSessionPerClass;
 import dev.conv1d.spark.ml.Conv1DModel;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,16 +1,16 @@
-package dev.conv1d.jobs.testing;
+package dev.conv1d.spark.testing;
 
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** One local[2] SparkSession per test class; the commands under test reuse it (and leave it running). */
+/** One local[2] SparkSession per test class: sessions take seconds to start. Shared with the jobs module's tests. */
 public abstract class SparkSessionPerClass {
   protected static SparkSession spark;
 
   @BeforeAll
   static void startSpark() {
-    spark = SparkSession.builder().master("local[2]").appName("jobs-test")
+    spark = SparkSession.builder().master("local[2]").appName("conv1d-test")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.driver.bindAddress", "127.0.0.1")
