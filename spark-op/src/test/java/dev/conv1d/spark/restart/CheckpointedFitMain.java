@@ -1,5 +1,6 @@
 package dev.conv1d.spark.restart;
 
+import dev.conv1d.kernels.conv.ConvKernels;
 import dev.conv1d.spark.ml.Conv1D;
 import dev.conv1d.spark.ml.Conv1DModel;
 import dev.conv1d.spark.testing.TrainData;
@@ -14,6 +15,8 @@ public final class CheckpointedFitMain {
   private CheckpointedFitMain() {}
 
   static final int MAX_ITER = 12;
+  /** Printed with the engine's name before training, for the test to compare with its own. */
+  static final String ENGINE_LINE = "conv1d engine: ";
 
   static Conv1D estimator() {
     return new Conv1D().setFilters(2).setKernelSize(3).setSeed(5).setMaxIter(MAX_ITER).setLearningRate(0.05)
@@ -28,6 +31,8 @@ public final class CheckpointedFitMain {
 
   public static void main(String[] args) {
     if (args.length > 1) BlockGradient.testMaxDelayMs = Integer.parseInt(args[1]);
+    System.out.println(ENGINE_LINE + ConvKernels.best().name());
+    System.out.flush();
     SparkSession spark = SparkSession.builder().master("local[2]").appName("checkpointed-fit")
         .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1").getOrCreate();

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.conv1d.kernels.conv.ConvKernels;
 import dev.conv1d.spark.ml.Conv1DModel;
+import java.lang.management.ManagementFactory;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 8, driver restart: a checkpointed fit runs in a separate JVM, which is killed (SIGKILL) mid-training; a rerun
  * with the same checkpointDir resumes from the newest checkpoint and ends with the model of an uninterrupted fit.
+ *
+ * <p>The SIMD and scalar engines round differently, so the child must run the engine this JVM runs, however the
+ * test was launched: it always gets the Vector API module and {@code -Dconv1d.kernel} naming this JVM's engine,
+ * and reports the engine it ran, which the test compares.
  */
 class DriverRestartIT {
   @TempDir Path tmp;
@@ -30,15 +36,30 @@ class DriverRestartIT {
     }
   }
 
+  /**
+   * Spark's --add-opens flags (from the build, or else this JVM's own), the Vector API module always, and the engine
+   * of this JVM forced by name: the child computes with the same floats whatever flags launched this test.
+   */
+  static List<String> childJvmFlags() {
+    List<String> flags = new ArrayList<>();
+    String given = System.getProperty("conv1d.test.childJavaOptions", "");
+    List<String> source = given.isBlank() ? ManagementFactory.getRuntimeMXBean().getInputArguments()
+        : List.of(given.trim().split("\\s+"));
+    for (String f : source) {
+      if (f.startsWith("--add-opens") || f.startsWith("-Djdk.reflect.") || f.startsWith("-Dio.netty.")) flags.add(f);
+    }
+    flags.add("--add-modules=jdk.incubator.vector");
+    flags.add("-Dconv1d.kernel=" + (ConvKernels.best() == ConvKernels.scalar() ? "scalar" : "panama"));
+    return flags;
+  }
+
   @Test
   void killedFitResumesToTheUninterruptedModel() throws Exception {
     Path dir = tmp.resolve("ckpt");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
-    for (String f : System.getProperty("conv1d.test.childJavaOptions", "").split("\\s+")) {
-      if (!f.isBlank()) cmd.add(f);
-    }
+    cmd.addAll(childJvmFlags());
     cmd.add("-cp");
     cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     cmd.add(CheckpointedFitMain.class.getName());
@@ -50,6 +71,9 @@ class DriverRestartIT {
     while (checkpoints(dir) < 3 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
     assertTrue(p.isAlive(), "child ended before it was killed: " + Files.readString(tmp.resolve("child.log")));
     p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    String log = Files.readString(tmp.resolve("child.log"));
+    assertTrue(log.contains(CheckpointedFitMain.ENGINE_LINE + ConvKernels.best().name() + "\n"),
+        "the child must run this JVM's engine " + ConvKernels.best().name() + "; its log: " + log);
     long done = checkpoints(dir);
     assertTrue(done >= 3 && done < CheckpointedFitMain.MAX_ITER, "killed after " + done + " checkpoints");
 
