@@ -218,16 +218,19 @@ public final class ScaleRun {
     if (!report) return;
     double[] t = m.summary().iterationTimeMs();
     double[] jobCpu = metrics.jobCpuSeconds();
-    // Job 0 builds and caches the blocks; each later job is one iteration's treeAggregate.
-    double[] iterCpu = Arrays.copyOfRange(jobCpu, Math.min(1, jobCpu.length), jobCpu.length);
+    // The last jobs are the iterations' treeAggregates (adam, full batch: one per iteration); the jobs before them
+    // read the schema's first rows and build and cache the blocks.
+    int its = m.summary().totalIterations(), first = Math.max(0, jobCpu.length - its);
+    double[] iterCpu = Arrays.copyOfRange(jobCpu, first, jobCpu.length);
+    double setupCpu = Arrays.stream(jobCpu, 0, first).sum();
     double us = 1e6 / rows;
     System.out.println(String.format(Locale.ROOT,
         "FIT rows=%d partitions=%d labels=%s iterations=%d totalSeconds=%.1f iterationWallUsPerSeq=%.2f (iterations "
             + "%s) iterationTaskCpuUsPerSeq=%.2f blockingTaskCpuUsPerSeq=%.2f liveHeapPeakMiB=%d cachedMemPeakMiB=%d "
-            + "cachedDiskPeakMiB=%d workingMiB=%d jobCpuSeconds=%s",
+            + "cachedDiskPeakMiB=%d liveMinusCachedMiB=%d jobCpuSeconds=%s",
         rows, partitions(rows), pooled ? "pooled" : "sequence", m.summary().totalIterations(), secs,
         median(t) * 1e-3 * us, fmt(t, 1e-3 * us), iterCpu.length == 0 ? Double.NaN : median(iterCpu) * us,
-        jobCpu.length == 0 ? Double.NaN : jobCpu[0] * us, metrics.liveHeapPeakBytes() >> 20,
+        setupCpu * us, metrics.liveHeapPeakBytes() >> 20,
         metrics.cachedMemoryPeakBytes() >> 20, metrics.cachedDiskPeakBytes() >> 20,
         (metrics.liveHeapPeakBytes() - metrics.cachedMemoryPeakBytes()) >> 20, fmt(jobCpu, 1)));
   }
