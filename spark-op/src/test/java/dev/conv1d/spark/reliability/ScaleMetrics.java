@@ -66,8 +66,8 @@ final class ScaleMetrics extends SparkListener {
   }
 
   /**
-   * Starts a measurement. No System.gc() here: after a full collection G1 gives memory back to the OS and the
-   * next run pays page faults on its task threads (seen as 10k rows costing 1.6x the task CPU per row of 100k).
+   * Starts a measurement. No System.gc() here: with it, 10k rows cost 1.6x the task CPU per row of 100k (presumably
+   * G1 gave memory back to the OS after each full collection and the next run paid page faults in its tasks).
    */
   void reset() {
     waitForEvents();
