@@ -180,6 +180,17 @@ class EvaluateMetricsTest extends SparkSessionPerClass {
   }
 
   @Test
+  void inputsTheModelCannotReadFailWithOneLine() {
+    CliRun.run("evaluate", "--model", modelFirst, "-i", dataset(Shape.FLAT, true))
+        .failsWith(1, "inputChannels must be set");
+    CliRun.run("evaluate", "--model", modelFirst, "-i", dataset(Shape.VECTOR, true), "--input-channels", "3")
+        .failsWith(1, "this layer needs [kernelSize, inChannels/groups, filters] = [2, 3, 3]");
+    // channels_last rows [steps][2] given to the channels_first model: rows of 4-7 steps are not 2 channel rows
+    CliRun.run("evaluate", "--model", modelFirst, "-i", dataset(Shape.NESTED, false))
+        .failsWith(1, "channel rows; expected 2");
+  }
+
+  @Test
   void stepClassesAndPooledLabelsChannelsFirst() {
     StructType schema = new StructType()
         .add("sequence", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)))
