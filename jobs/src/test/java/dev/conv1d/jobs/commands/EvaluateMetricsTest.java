@@ -172,6 +172,17 @@ class EvaluateMetricsTest extends SparkSessionPerClass {
   }
 
   @Test
+  void flatCsvLabelsAreReadFlat() {
+    // CSV holds JSON text; with --input-channels both the sequence and the label are read as flat arrays
+    String csv = tmp.resolve("flat-first.csv").toString();
+    spark.read().parquet(dataset(Shape.FLAT, true))
+        .selectExpr("to_json(sequence) AS sequence", "to_json(label) AS label").coalesce(1).write()
+        .option("header", "true").csv(csv);
+    JsonNode j = evaluate("--model", modelFirst, "-i", csv, "--input-channels", Integer.toString(C));
+    assertEquals(expectedRegression()[0], j.get("mse").asDouble(), 1e-5 * expectedRegression()[0], j.toString());
+  }
+
+  @Test
   void theDataFormatOptionAppliesToASavedModel() {
     // the channels_last model evaluated on channels_first data with --data-format: same numbers as above
     JsonNode j = evaluate("--model", modelLast, "-i", dataset(Shape.NESTED, true),
