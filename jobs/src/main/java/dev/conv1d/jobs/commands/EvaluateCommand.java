@@ -71,7 +71,8 @@ public final class EvaluateCommand extends JobCommand {
     Dataset<Row> df = DataIO.read(spark, input, format, m.getInputCol(), m.isDefined(m.inputChannels()));
     boolean pooled = !est.getPooling().equals("none");
     boolean sparse = est.getLoss().trim().toLowerCase(Locale.ROOT).startsWith("sparse");
-    df = DataIO.readNumeric(df, labelCol, (pooled ? 0 : 1) + (sparse ? 0 : 1), input, "label");
+    df = DataIO.readNumeric(df, labelCol, DataIO.labelDepth(pooled, sparse, m.isDefined(m.inputChannels())), input,
+        "label");
     if (weightCol != null) DataIO.requireColumn(df, weightCol, input);
     for (String c : df.columns()) {
       if (c.equals(m.getOutputCol())) {
@@ -93,28 +94,24 @@ public final class EvaluateCommand extends JobCommand {
     r.put("loss", est.getLoss());
     r.put("lossValue", dataLoss);
     Metrics.Kind kind = kind(est.getLoss());
-    if (m.getDataFormat().equals("channels_last")) {
-      Dataset<Row> pl = m.transform(df).select(m.getOutputCol(), labelCol);
-      double[] t = new Metrics(kind, est.getPooling(), fromLogits).compute(pl);
-      r.put("rows", (long) t[0]);
-      if (kind == Metrics.Kind.REGRESSION || kind == Metrics.Kind.BINARY) {
-        double mse = t[1] == 0 ? Double.NaN : t[2] / t[1];
-        r.put("mse", mse);
-        r.put("mae", t[1] == 0 ? Double.NaN : t[3] / t[1]);
-        r.put("rmse", Math.sqrt(mse));
-      }
-      if (kind != Metrics.Kind.REGRESSION) r.put("accuracy", t[5] == 0 ? Double.NaN : t[4] / t[5]);
+    Dataset<Row> pl = m.transform(df).select(m.getOutputCol(), labelCol);
+    double[] t = new Metrics(kind, est.getPooling(), fromLogits, m.getFilters(), m.getDataFormat()).compute(pl);
+    r.put("rows", (long) t[0]);
+    if (kind == Metrics.Kind.REGRESSION || kind == Metrics.Kind.BINARY) {
+      double mse = t[1] == 0 ? Double.NaN : t[2] / t[1];
+      r.put("mse", mse);
+      r.put("mae", t[1] == 0 ? Double.NaN : t[3] / t[1]);
+      r.put("rmse", Math.sqrt(mse));
     }
+    if (kind != Metrics.Kind.REGRESSION) r.put("accuracy", t[5] == 0 ? Double.NaN : t[4] / t[5]);
     if (json) {
       ctx.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
     } else {
-      ctx.out().println("evaluated " + model + " on " + input + (r.containsKey("rows") ? ": " + r.get("rows")
-          + " rows" : ""));
+      ctx.out().println("evaluated " + model + " on " + input + ": " + r.get("rows") + " rows");
       ctx.out().printf(Locale.ROOT, "loss (%s): %.6g%n", est.getLoss(), dataLoss);
       for (String k : new String[] {"mse", "mae", "rmse", "accuracy"}) {
         if (r.containsKey(k)) ctx.out().printf(Locale.ROOT, "%s: %.6g%n", k, (Double) r.get(k));
       }
-      if (!r.containsKey("rows")) ctx.out().println("(metrics are computed for channels_last models only)");
     }
     return 0;
   }

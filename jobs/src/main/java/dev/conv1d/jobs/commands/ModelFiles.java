@@ -32,4 +32,18 @@ final class ModelFiles {
     for (float[][] a : k) for (float[] b : a) for (float v : b) flat[i++] = v;
     return new LayerWeights(m.getName(), flat, new int[] {ks, cin, f}, m.bias(), null);
   }
+
+  /** The model's layer params under their Keras config names, for writing a .keras config. */
+  static java.util.Map<String, Object> kerasConfig(Conv1DModel m) {
+    java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
+    c.put("class_name", "Conv1D");
+    c.put("padding", m.getPadding());
+    c.put("data_format", m.getDataFormat());
+    c.put("activation", m.getActivation());
+    c.put("strides", m.getStrides());
+    c.put("dilation_rate", m.getDilationRate());
+    c.put("groups", m.getGroups());
+    c.put("use_bias", m.bias() != null);
+    return c;
+  }
 }

@@ -123,7 +123,8 @@ public final class TrainCommand extends JobCommand {
     Dataset<Row> df = DataIO.read(spark, input, format, est.getInputCol(), est.isDefined(est.inputChannels()));
     boolean pooled = !est.getPooling().equals("none");
     boolean sparse = est.getLoss().trim().toLowerCase(Locale.ROOT).startsWith("sparse");
-    df = DataIO.readNumeric(df, est.getLabelCol(), (pooled ? 0 : 1) + (sparse ? 0 : 1), input, "label");
+    df = DataIO.readNumeric(df, est.getLabelCol(),
+        DataIO.labelDepth(pooled, sparse, est.isDefined(est.inputChannels())), input, "label");
     if (est.isDefined(est.weightCol())) DataIO.requireColumn(df, est.getWeightCol(), input);
     DataIO.requireWritable(spark, out, overwrite);
     int expected = est.getMaxIter() + (est.getOptimizer().equals("lbfgs") ? 1 : 0);

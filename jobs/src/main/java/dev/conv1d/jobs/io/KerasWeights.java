@@ -3,7 +3,6 @@ package dev.conv1d.jobs.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jhdf.HdfFile;
-import io.jhdf.WritableHdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
@@ -11,7 +10,6 @@ import io.jhdf.api.Node;
 import io.jhdf.api.WritableGroup;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,9 +38,8 @@ import java.util.zip.ZipFile;
  *       layer's padding, strides and so on.</li>
  * </ul>
  *
- * <p>Writing: the legacy {@code .h5} layout, which Keras 2 and Keras 3 both load with {@code model.load_weights}.
- * Keras 3's own layout needs an empty root {@code vars} group, and jhdf 0.9.4 writes empty groups that neither it
- * nor libhdf5 can read back, so it is not written.
+ * <p>Writing: the legacy {@code .h5} layout here; Keras 3's {@code .weights.h5} and {@code .keras} in
+ * {@link Keras3Writer}. Both go through {@link Hdf5Writer}, which works around jhdf's writer damaging empty groups.
  */
 public final class KerasWeights {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -322,11 +319,10 @@ public final class KerasWeights {
    * {@code <layer>/kernel:0} and {@code <layer>/bias:0}.
    */
   public static void writeLegacyH5(Path file, LayerWeights w) throws IOException {
-    Files.deleteIfExists(file);
     String layer = w.name();
     List<String> names = new ArrayList<>(List.of(layer + "/kernel:0"));
     if (w.bias() != null) names.add(layer + "/bias:0");
-    try (WritableHdfFile h5 = io.jhdf.HdfFile.write(file)) {
+    Hdf5Writer.write(file, h5 -> {
       h5.putAttribute("layer_names", new String[] {layer});
       h5.putAttribute("backend", "tensorflow");
       h5.putAttribute("keras_version", "2.15.0");
@@ -335,8 +331,6 @@ public final class KerasWeights {
       WritableGroup inner = g.putGroup(layer);
       inner.putDataset("kernel:0", w.kernel3d());
       if (w.bias() != null) inner.putDataset("bias:0", w.bias().clone());
-    } catch (RuntimeException e) {
-      throw new IOException(file + ": writing HDF5 failed: " + e.getMessage(), e);
-    }
+    });
   }
 }

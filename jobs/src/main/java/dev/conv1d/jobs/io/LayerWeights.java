@@ -58,6 +58,10 @@ public final class LayerWeights {
     return k;
   }
 
+  public LayerWeights withConfig(Map<String, Object> newConfig) {
+    return new LayerWeights(name, kernel, kernelShape, bias, newConfig);
+  }
+
   public LayerWeights withName(String newName) {
     return new LayerWeights(newName, kernel, kernelShape, bias, config);
   }

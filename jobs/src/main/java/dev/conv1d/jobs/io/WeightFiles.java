@@ -108,19 +108,8 @@ public final class WeightFiles {
     return a.toFloats();
   }
 
-  /** Fails unless {@link #write} can write this kind of file. */
-  public static void checkWritable(Path file) {
-    Kind k = kind(file);
-    if (k == Kind.KERAS || k == Kind.KERAS_WEIGHTS_H5) {
-      throw new IllegalArgumentException(file + ": writing Keras 3 " + (k == Kind.KERAS ? ".keras" : ".weights.h5")
-          + " files is not supported (jhdf 0.9.4 cannot write the empty groups that layout needs); write a legacy "
-          + ".h5, which Keras 2 and 3 load with model.load_weights, or .npz");
-    }
-  }
-
   /** Writes a layer's weights; returns the files written. */
   public static List<Path> write(Path file, LayerWeights w) throws IOException {
-    checkWritable(file);
     List<Path> written = new ArrayList<>();
     Path dir = file.toAbsolutePath().getParent();
     if (dir != null) Files.createDirectories(dir);
@@ -149,10 +138,17 @@ public final class WeightFiles {
         return written;
       case KERAS_H5:
         KerasWeights.writeLegacyH5(file, w);
-        written.add(file);
-        return written;
+        break;
+      case KERAS_WEIGHTS_H5:
+        Keras3Writer.writeWeightsH5(file, w);
+        break;
+      case KERAS:
+        Keras3Writer.writeKeras(file, w);
+        break;
       default:
         throw new IllegalStateException("unreachable: " + file);
     }
+    written.add(file);
+    return written;
   }
 }

@@ -114,6 +114,15 @@ public final class DataIO {
    * doubles (0: a number), and casts integer arrays (JSON lines) to doubles. Other types are left to the estimator's
    * own schema check, which names the column and the expected type.
    */
+  /**
+   * How deep a label written as JSON text (CSV) is: a class (0) or per-filter values (1) per sequence when pooled;
+   * per step a class (1) or, like the flat or nested sequences read with it, flat (1) or nested (2) values.
+   */
+  public static int labelDepth(boolean pooled, boolean sparse, boolean flat) {
+    if (pooled) return sparse ? 0 : 1;
+    return sparse || flat ? 1 : 2;
+  }
+
   public static Dataset<Row> readNumeric(Dataset<Row> df, String col, int depth, String where, String what) {
     requireColumn(df, col, where);
     DataType t = df.schema().apply(col).dataType();

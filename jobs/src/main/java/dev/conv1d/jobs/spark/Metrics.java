@@ -8,10 +8,15 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 /**
- * Prediction-vs-label metrics in one pass over (prediction, label) rows, channels_last: MSE, MAE and RMSE over every
- * label value for regression losses; accuracy for class labels (sparse class indices or one-hot rows: argmax per
- * output step; binary: thresholded element-wise). With pooling the prediction is pooled over steps first, as in
- * training. The loss itself comes from the estimator's own objective, not from here.
+ * Prediction-vs-label metrics in one pass over (prediction, label) rows: MSE, MAE and RMSE over every label value for
+ * regression losses; accuracy for class labels (sparse class indices or one-hot rows: argmax per output step; binary:
+ * thresholded element-wise). With pooling the prediction is pooled over steps first, as in training. The loss itself
+ * comes from the estimator's own objective, not from here.
+ *
+ * <p>Predictions and sequence labels come in every shape the transformer and the estimator take: nested
+ * ({@code [steps][filters]} for channels_last, {@code [filters][steps]} for channels_first), or flat arrays and
+ * Vectors of steps * filters values in that same order; both are brought to {@code [steps][filters]} first. A pooled
+ * label is filters values (array or Vector) or, with one filter, a number.
  */
 public final class Metrics implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -21,11 +26,15 @@ public final class Metrics implements Serializable {
   private final Kind kind;
   private final String pooling;
   private final double threshold;
+  private final int filters;
+  private final boolean channelsFirst;
 
-  public Metrics(Kind kind, String pooling, boolean fromLogits) {
+  public Metrics(Kind kind, String pooling, boolean fromLogits, int filters, String dataFormat) {
     this.kind = kind;
     this.pooling = pooling;
     this.threshold = fromLogits ? 0.0 : 0.5;
+    this.filters = filters;
+    this.channelsFirst = dataFormat.equals("channels_first");
   }
 
   /** {rows, values, sum of squared errors, sum of absolute errors, correct, predictions} */
@@ -43,19 +52,21 @@ public final class Metrics implements Serializable {
 
   void add(Row r, double[] acc) {
     if (r.isNullAt(0) || r.isNullAt(1)) return;
-    double[][] pred = matrix(r.get(0));
-    if (!pooling.equals("none")) pred = new double[][] {pool(pred)};
+    double[][] pred = steps(r.get(0));
+    boolean pooled = !pooling.equals("none");
+    if (pooled) pred = new double[][] {pool(pred)};
     acc[0]++;
     Object label = r.get(1);
     if (kind == Kind.SPARSE_CLASSES) {
-      double[] cls = pooling.equals("none") ? vector(label) : new double[] {((Number) label).doubleValue()};
+      double[] cls = pooled ? new double[] {((Number) label).doubleValue()} : vector(label);
       for (int s = 0; s < Math.min(cls.length, pred.length); s++) {
         acc[5]++;
         if (argmax(pred[s]) == (int) cls[s]) acc[4]++;
       }
       return;
     }
-    double[][] lab = pooling.equals("none") ? matrix(label) : new double[][] {vector(label)};
+    double[][] lab = !pooled ? steps(label)
+        : new double[][] {label instanceof Number ? new double[] {((Number) label).doubleValue()} : vector(label)};
     for (int s = 0; s < Math.min(lab.length, pred.length); s++) {
       double[] p = pred[s], l = lab[s];
       if (kind == Kind.ONE_HOT) {
@@ -89,6 +100,29 @@ public final class Metrics implements Serializable {
     int b = 0;
     for (int i = 1; i < v.length; i++) if (v[i] > v[b]) b = i;
     return b;
+  }
+
+  /** A sequence as [steps][filters], from nested or flat values in this data format. */
+  double[][] steps(Object o) {
+    List<?> l = list(o);
+    if (!l.isEmpty() && !(l.get(0) instanceof Number) && l.get(0) != null) {
+      double[][] m = matrix(l);
+      return channelsFirst ? transpose(m) : m;
+    }
+    double[] v = vector(l);
+    int n = v.length / filters;
+    double[][] m = new double[n][filters];
+    for (int t = 0; t < n; t++) {
+      for (int f = 0; f < filters; f++) m[t][f] = channelsFirst ? v[f * n + t] : v[t * filters + f];
+    }
+    return m;
+  }
+
+  private static double[][] transpose(double[][] m) {
+    int cols = m.length == 0 ? 0 : m[0].length;
+    double[][] t = new double[cols][m.length];
+    for (int i = 0; i < m.length; i++) for (int j = 0; j < cols; j++) t[j][i] = m[i][j];
+    return t;
   }
 
   static double[][] matrix(Object o) {

@@ -150,8 +150,10 @@ class BadInputTest extends SparkSessionPerClass {
   @Test
   void exportWeights() throws IOException {
     CliRun.run("export", model, "--to", tmp.resolve("w.txt").toString()).failsWith(1, "unknown weights file type");
-    CliRun.run("export", model, "--to", tmp.resolve("m.keras").toString()).failsWith(1, "not supported");
-    CliRun.run("export", model, "--to", tmp.resolve("m.weights.h5").toString()).failsWith(1, "legacy .h5");
+    String leaky = tmp.resolve("leaky").toString();
+    CliRun.run("import", "--from", res("npy/weights.npz"), "-o", leaky, "--activation", "leaky_relu(negative_slope=0.1)").ok();
+    CliRun.run("export", leaky, "--to", tmp.resolve("m.keras").toString())
+        .failsWith(1, "activation 'leaky_relu(negative_slope=0.1)' has arguments");
     CliRun.run("export", tmp.resolve("none").toString(), "--to", tmp.resolve("w.npz").toString())
         .failsWith(1, "no such model directory");
     Path existing = tmp.resolve("exists.npz");

@@ -239,7 +239,7 @@ class CommandsEndToEndTest extends SparkSessionPerClass {
   @Test
   void exportRoundTripsThroughEveryWritableFormat() throws IOException {
     Conv1DModel truth = Conv1DModel.load(gen + "/true_model");
-    for (String name : new String[] {"w.npz", "w.npy", "w.h5"}) {
+    for (String name : new String[] {"w.npz", "w.npy", "w.h5", "w.weights.h5", "w.keras"}) {
       Path file = tmp.resolve("export-" + name);
       CliRun r = CliRun.run("export", gen + "/true_model", "--to", file.toString()).ok();
       assertTrue(r.out.contains("wrote " + file), r.describe());
@@ -254,6 +254,9 @@ class CommandsEndToEndTest extends SparkSessionPerClass {
     Path named = tmp.resolve("named.h5");
     CliRun.run("export", gen + "/true_model", "--to", named.toString(), "--layer", "my_conv").ok();
     assertEquals("my_conv", WeightFiles.read(named, "my_conv", null, null, null).name());
+    Path namedKeras = tmp.resolve("named.keras");
+    CliRun.run("export", gen + "/true_model", "--to", namedKeras.toString(), "--layer", "my_conv").ok();
+    assertEquals("my_conv", WeightFiles.read(namedKeras, "my_conv", null, null, null).name());
   }
 
   @Test
