@@ -61,7 +61,7 @@ final class OutputArray {
   private void header(long at, long n) {
     Platform.putLong(bytes, at, n);
     long h = UnsafeArrayData.calculateHeaderPortionInBytes(n);
-    Platform.setMemory(bytes, at + 8, h - 8, (byte) 0);
+    for (long w = 8; w < h; w += 8) Platform.putLong(bytes, at + w, 0L); // the bitmap: a word per 64 values
     if ((n & 1) != 0) Platform.putLong(bytes, at + h + roundToWord(4L * n) - 8, 0L);
   }
 
