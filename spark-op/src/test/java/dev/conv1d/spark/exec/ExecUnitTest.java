@@ -70,7 +70,7 @@ class ExecUnitTest {
    */
   @Test
   void outputArraysHaveSparksLayoutInEveryShape() {
-    int outLen = 70, f = 3; // > 64 outer elements: a second null-bitmap word; odd f: padded inner arrays
+    int outLen = 71, f = 3; // > 64 outer elements: a second null-bitmap word; odd sizes: padded arrays in every shape
     float[] lastOrder = new float[outLen * f];
     for (int i = 0; i < lastOrder.length; i++) lastOrder[i] = i * 0.5f;
     for (boolean nested : new boolean[] {false, true}) {
@@ -109,7 +109,7 @@ class ExecUnitTest {
 
   private static void fillInChunks(OutputArray out, boolean channelsLast, int outLen, int f, float[] lastOrder) {
     float[] buf = new float[outLen * f + 5];
-    int[] cuts = {0, 1, 33, 64, 70};
+    int[] cuts = {0, 1, 33, 64, outLen};
     for (int k = 0; k + 1 < cuts.length; k++) {
       int t0 = cuts[k], n = cuts[k + 1] - cuts[k];
       for (int t = 0; t < n; t++) {
