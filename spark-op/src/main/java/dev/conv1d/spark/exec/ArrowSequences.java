@@ -68,11 +68,6 @@ final class ArrowSequences implements AutoCloseable {
     Platform.copyMemory(null, valuesAddress(), dst, Platform.FLOAT_ARRAY_OFFSET, 4L * n);
   }
 
-  /** Bulk copy of {@code n} values from a heap array. */
-  void copyFrom(float[] src, int n) {
-    Platform.copyMemory(src, Platform.FLOAT_ARRAY_OFFSET, null, valuesAddress(), 4L * n);
-  }
-
   ListVector vector() {
     return list;
   }

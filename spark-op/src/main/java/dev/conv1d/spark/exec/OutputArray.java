@@ -6,7 +6,9 @@ import org.apache.spark.unsafe.Platform;
 /**
  * One row's output, built directly in Spark's {@code UnsafeArrayData} format (flat {@code array<float>} or nested
  * {@code array<array<float>>}) and filled chunk by chunk as the kernel produces it. Allocated once at its final
- * size, so a long row split across many batches is never copied or re-grown.
+ * size, so a long row split across many batches is never copied or re-grown. The array may come from a
+ * {@link BufferPool} with old content: the constructor writes every header, bitmap and padding byte, and the kernel
+ * output fills every value, so no byte of the result is left from its previous use.
  */
 final class OutputArray {
   private static final long MAX_BYTES = Integer.MAX_VALUE - 16;
@@ -21,16 +23,19 @@ final class OutputArray {
   private final int innerBytes;
   private final int innerHeader;
 
-  private OutputArray(boolean nested, boolean channelsLast, int outLen, int filters) {
+  private final int size;
+
+  private OutputArray(boolean nested, boolean channelsLast, int outLen, int filters, BufferPool pool) {
     this.nested = nested;
     this.channelsLast = channelsLast;
     this.outLen = outLen;
     this.filters = filters;
-    long size = bytes(nested, channelsLast, outLen, filters);
-    this.bytes = new byte[(int) size];
+    this.size = (int) bytes(nested, channelsLast, outLen, filters);
+    this.bytes = pool == null ? new byte[size] : pool.take(size);
+    long base = Platform.BYTE_ARRAY_OFFSET;
     if (!nested) {
       long n = (long) outLen * filters;
-      Platform.putLong(bytes, Platform.BYTE_ARRAY_OFFSET, n);
+      header(base, n);
       innerStart = 0;
       innerBytes = 0;
       innerHeader = 0;
@@ -40,18 +45,39 @@ final class OutputArray {
     innerHeader = UnsafeArrayData.calculateHeaderPortionInBytes(inner);
     innerBytes = (int) (innerHeader + roundToWord(4L * inner));
     innerStart = UnsafeArrayData.calculateHeaderPortionInBytes(outer) + 8L * outer;
-    long base = Platform.BYTE_ARRAY_OFFSET;
-    Platform.putLong(bytes, base, outer);
+    header(base, outer);
     long slots = base + UnsafeArrayData.calculateHeaderPortionInBytes(outer);
     for (int i = 0; i < outer; i++) {
       long off = innerStart + (long) i * innerBytes;
       Platform.putLong(bytes, slots + 8L * i, (off << 32) | innerBytes);
-      Platform.putLong(bytes, base + off, inner);
+      header(base + off, inner);
     }
   }
 
+  /**
+   * The header of an {@code UnsafeArrayData} of n floats at {@code at}: the count, a cleared null bitmap, and the
+   * last word of the values cleared (its padding half, when n is odd, is never written by the kernel output).
+   */
+  private void header(long at, long n) {
+    Platform.putLong(bytes, at, n);
+    long h = UnsafeArrayData.calculateHeaderPortionInBytes(n);
+    for (long w = 8; w < h; w += 8) Platform.putLong(bytes, at + w, 0L); // the bitmap: a word per 64 values
+    if ((n & 1) != 0) Platform.putLong(bytes, at + h + roundToWord(4L * n) - 8, 0L);
+  }
+
+  /** A fresh array for the output (tests, and rows too big to pool). */
   static OutputArray allocate(boolean nested, boolean channelsLast, int outLen, int filters) {
-    return new OutputArray(nested, channelsLast, outLen, filters);
+    return new OutputArray(nested, channelsLast, outLen, filters, null);
+  }
+
+  /** An output on an array from {@code pool}; hand it back with {@link #release} once the row is consumed. */
+  static OutputArray allocate(boolean nested, boolean channelsLast, int outLen, int filters, BufferPool pool) {
+    return new OutputArray(nested, channelsLast, outLen, filters, pool);
+  }
+
+  /** Gives the array back to {@code pool}; the result must not be used any more. */
+  void release(BufferPool pool) {
+    pool.give(bytes);
   }
 
   /** Size in bytes of the output of {@code outLen} steps; more than {@link #fits} allows is refused. */
@@ -74,35 +100,35 @@ final class OutputArray {
   }
 
   /**
-   * Writes output steps [t0, t0 + n) from native floats at {@code src}, laid out [n][filters] (channels_last) or
-   * [filters][n] (channels_first).
+   * Writes output steps [t0, t0 + n) from floats at {@code src} in {@code srcBase} (null: native memory; or a
+   * float[]), laid out [n][filters] (channels_last) or [filters][n] (channels_first).
    */
-  void write(int t0, int n, long src) {
+  void write(int t0, int n, Object srcBase, long src) {
     long base = Platform.BYTE_ARRAY_OFFSET;
     int f = filters;
     if (!nested) {
       long data = base + UnsafeArrayData.calculateHeaderPortionInBytes((long) outLen * f);
       if (channelsLast) {
-        Platform.copyMemory(null, src, bytes, data + 4L * t0 * f, 4L * n * f);
+        Platform.copyMemory(srcBase, src, bytes, data + 4L * t0 * f, 4L * n * f);
       } else {
         for (int j = 0; j < f; j++) {
-          Platform.copyMemory(null, src + 4L * j * n, bytes, data + 4L * ((long) j * outLen + t0), 4L * n);
+          Platform.copyMemory(srcBase, src + 4L * j * n, bytes, data + 4L * ((long) j * outLen + t0), 4L * n);
         }
       }
     } else if (channelsLast) {
       long d = base + innerStart + (long) t0 * innerBytes + innerHeader;
-      for (int t = 0; t < n; t++, d += innerBytes) Platform.copyMemory(null, src + 4L * t * f, bytes, d, 4L * f);
+      for (int t = 0; t < n; t++, d += innerBytes) Platform.copyMemory(srcBase, src + 4L * t * f, bytes, d, 4L * f);
     } else {
       for (int j = 0; j < f; j++) {
         long d = base + innerStart + (long) j * innerBytes + innerHeader + 4L * t0;
-        Platform.copyMemory(null, src + 4L * j * n, bytes, d, 4L * n);
+        Platform.copyMemory(srcBase, src + 4L * j * n, bytes, d, 4L * n);
       }
     }
   }
 
   UnsafeArrayData result() {
     UnsafeArrayData a = new UnsafeArrayData();
-    a.pointTo(bytes, Platform.BYTE_ARRAY_OFFSET, bytes.length);
+    a.pointTo(bytes, Platform.BYTE_ARRAY_OFFSET, size);
     return a;
   }
 }

@@ -18,6 +18,8 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * Runs the layer over one partition: rows in, the same rows plus the output column out, in order.
@@ -28,8 +30,18 @@ import org.apache.spark.sql.catalyst.expressions.JoinedRow;
  * A sequence that fits is one window; a longer one is split into windows over several batches, and its output is
  * written chunk by chunk into its final array, so memory beyond a row's own input and output stays bounded.
  *
- * <p>One Arrow child allocator, one {@link Workspace} and two heap staging arrays per task, reused across batches,
- * all released by {@link #close()}, which a task completion listener calls on success and failure alike.
+ * <p>Copies on the way: the input window goes from the row into the Arrow batch, from there into the heap array the
+ * kernel reads; the kernel's heap output goes straight into each row's final {@code UnsafeArrayData} (no Arrow
+ * staging on the way out). Row copies (kept rows, see {@link #protectAndHasNext}) and output arrays are built on
+ * byte arrays from a {@link BufferPool}, handed back once the consumer has moved past the row, so a task does not
+ * allocate and zero two sequence-sized arrays per row.
+ *
+ * <p>Rows handed out by {@link #next()} are valid until the following {@code hasNext()}/{@code next()} call, the
+ * contract of Spark's own row iterators (the one consumer, Spark's scan over this RDD, projects each row at once).
+ *
+ * <p>One Arrow child allocator, one {@link Workspace}, two heap staging arrays and the buffer pools per task, reused
+ * across batches, all released by {@link #close()}, which a task completion listener calls on success and failure
+ * alike.
  */
 final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
   private final ExecPlan plan;
@@ -44,10 +56,16 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
   private final long maxFloats;
   private final BufferAllocator allocator;
   private final ArrowSequences xs;
-  private final ArrowSequences ys;
   private final Workspace workspace = Workspace.create();
+  /** Arrays for row copies and for outputs, apart so that rows and outputs of different sizes do not evict each other. */
+  private final BufferPool rowPool;
+  private final BufferPool outPool;
 
-  private final ArrayDeque<InternalRow> ready = new ArrayDeque<>();
+  private final ArrayDeque<Slot> ready = new ArrayDeque<>();
+  /** The row last handed out: its buffers go back to the pool when the consumer asks for more. */
+  private Slot emitted;
+  private final JoinedRow joined = new JoinedRow();
+  private final GenericInternalRow outRow = new GenericInternalRow(1);
   private final List<Slot> slots = new ArrayList<>();
   /** Slots [0, protectedSlots) are known to hold their own row copies (slots are only appended, then cleared). */
   private int protectedSlots;
@@ -64,6 +82,8 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
   private static final class Slot {
     InternalRow row;
     boolean copied;
+    /** The pooled array under the row copy, or null. */
+    byte[] rowBuffer;
     final OutputArray out;
     final long length;
     final int outLen;
@@ -108,14 +128,15 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     // maxBatchBytes is a cap, never an allocation size; one Arrow buffer holds at most 2^31 - 9 floats.
     this.maxFloats = Math.min(Math.max(1, plan.maxBatchBytes / 4), Integer.MAX_VALUE - 8);
     String name = task == null ? "conv1d" : "conv1d-stage" + task.stageId() + "-task" + task.taskAttemptId();
+    // Enough for a few batches' rows and outputs, or one large row and output; what is live anyway while a batch's
+    // rows wait for the kernel, so pooling adds little to a task's footprint.
+    long cap = Math.max(2 * plan.maxBatchBytes, 16L << 20);
+    this.rowPool = new BufferPool(cap);
+    this.outPool = new BufferPool(cap);
     this.allocator = ArrowMemory.newTaskAllocator(name);
-    ArrowSequences x = null;
     try {
-      x = new ArrowSequences("x", allocator);
-      this.xs = x;
-      this.ys = new ArrowSequences("y", allocator);
+      this.xs = new ArrowSequences("x", allocator);
     } catch (RuntimeException | Error e) {
-      if (x != null) x.close();
       allocator.close();
       throw e;
     }
@@ -124,6 +145,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
 
   @Override
   public boolean hasNext() {
+    if (ready.isEmpty()) release();
     while (ready.isEmpty() && !closed) {
       if (pending == null) {
         clearSlots(); // all emitted and consumed: nothing to protect
@@ -137,7 +159,22 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
   @Override
   public InternalRow next() {
     if (!hasNext()) throw new NoSuchElementException();
-    return ready.poll();
+    release();
+    Slot slot = ready.poll();
+    emitted = slot;
+    outRow.update(0, slot.out == null ? null : slot.out.result());
+    return joined.apply(slot.row, outRow);
+  }
+
+  /** The consumer is done with the row last handed out: its arrays go back to the pool. */
+  private void release() {
+    Slot s = emitted;
+    if (s == null) return;
+    emitted = null;
+    if (s.out != null) s.out.release(outPool);
+    if (s.rowBuffer != null) rowPool.give(s.rowBuffer);
+    s.row = null;
+    s.rowBuffer = null;
   }
 
   /** Upstream iterators may reuse the row object on hasNext/next: copy the rows still held before asking. */
@@ -145,7 +182,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     for (int i = protectedSlots; i < slots.size(); i++) {
       Slot s = slots.get(i);
       if (!s.copied) {
-        s.row = s.row.copy();
+        keepCopy(s);
         s.copied = true;
       }
     }
@@ -153,12 +190,28 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     return input.hasNext();
   }
 
-  /** Fills one batch, runs the kernel on it and queues every row it completed. */
+  /** Replaces the slot's row by a copy; an {@code UnsafeRow} is copied in one memcpy onto a pooled array. */
+  private void keepCopy(Slot s) {
+    if (!(s.row instanceof UnsafeRow)) {
+      s.row = s.row.copy();
+      return;
+    }
+    UnsafeRow u = (UnsafeRow) s.row;
+    int size = u.getSizeInBytes();
+    byte[] b = rowPool.take(size);
+    Platform.copyMemory(u.getBaseObject(), u.getBaseOffset(), b, Platform.BYTE_ARRAY_OFFSET, size);
+    UnsafeRow copy = new UnsafeRow(u.numFields());
+    copy.pointTo(b, size);
+    s.row = copy;
+    s.rowBuffer = b;
+  }
+
   private void clearSlots() {
     slots.clear();
     protectedSlots = 0;
   }
 
+  /** Fills one batch, runs the kernel on it and queues every row it completed. */
   private void step() {
     clearSlots();
     pieces.clear();
@@ -190,7 +243,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
           }
           continue;
         }
-        Slot slot = new Slot(row, OutputArray.allocate(nested, channelsLast, outLen, f), reader.length(), outLen);
+        Slot slot = new Slot(row, OutputArray.allocate(nested, channelsLast, outLen, f, outPool), reader.length(), outLen);
         slots.add(slot);
         if (outLen == 0) {
           slot.complete = true;
@@ -225,9 +278,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
       FaultHooks.afterBatch(task);
     }
     for (Slot slot : slots) {
-      if (!slot.complete) continue;
-      Object out = slot.out == null ? null : slot.out.result();
-      ready.add(new JoinedRow(slot.row, new GenericInternalRow(new Object[] {out})));
+      if (slot.complete) ready.add(slot);
     }
   }
 
@@ -240,25 +291,20 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
       xOffsets = new int[count + 1];
       yOffsets = new int[count + 1];
     }
-    ys.prepare(count, yFloats);
     int f = spec.filters();
     for (int i = 0; i < count; i++) {
       Piece p = pieces.get(i);
       xOffsets[i + 1] = xOffsets[i] + p.window;
       yOffsets[i + 1] = yOffsets[i] + p.n;
-      ys.setEnd(i, yOffsets[i + 1] * f);
     }
     xs.copyTo(xStage, xFloats);
     DataFormat fmt = spec.dataFormat();
     SequenceBatch x = SequenceBatch.of(xStage, xOffsets, count, spec.inChannels(), fmt);
     SequenceBatch y = SequenceBatch.of(yStage, yOffsets, count, f, fmt);
     op.forward(x, y, workspace);
-    ys.copyFrom(yStage, yFloats);
-    ys.seal(count, yFloats);
-    long base = ys.valuesAddress();
     for (int i = 0; i < count; i++) {
       Piece p = pieces.get(i);
-      p.slot.out.write(p.t0, p.n, base + 4L * ys.start(i));
+      p.slot.out.write(p.t0, p.n, yStage, Platform.FLOAT_ARRAY_OFFSET + 4L * yOffsets[i] * f);
     }
   }
 
@@ -273,13 +319,15 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     if (closed) return;
     closed = true;
     ready.clear();
+    emitted = null;
+    rowPool.clear();
+    outPool.clear();
     clearSlots();
     pieces.clear();
     pending = null;
     workspace.close();
     try {
       xs.close();
-      ys.close();
     } finally {
       ArrowMemory.closeTaskAllocator(allocator);
     }

@@ -146,7 +146,11 @@ public final class BlockGradient implements Serializable {
     float[][] buffers = BUFFERS.get();
     boolean linear = act.isLinear();
     if (buffers[1] == buffers[0]) buffers[1] = new float[0]; // left aliased by a linear layer's task
-    float[] zb = buffers[0], yb = linear ? zb : buffers[1], gb = buffers[2];
+    // Linear layer, element-wise loss, no pooling, no activity term: each output is read once, by the loss, before
+    // its gradient is written, and nothing reads it after, so the gradient overwrites the output in place. One
+    // output-sized array less to stream through the cache per block.
+    boolean inPlace = linear && !hasActivity() && pooling == NONE && loss.elementwise();
+    float[] zb = buffers[0], yb = linear ? zb : buffers[1], gb = inPlace ? zb : buffers[2];
     float[] dk = new float[kl], db = layer.useBias ? new float[f] : null;
     float[] pooledY = new float[f], pooledG = new float[f];
     int[] argmax = new int[f];
@@ -168,7 +172,7 @@ public final class BlockGradient implements Serializable {
         if (zb.length < outFloats || yb.length < outFloats || gb.length < outFloats) {
           zb = buffers[0] = new float[outFloats];
           yb = linear ? zb : (buffers[1] = new float[outFloats]);
-          gb = buffers[2] = new float[outFloats];
+          gb = inPlace ? zb : (buffers[2] = new float[outFloats]);
         }
         SequenceBatch x = SequenceBatch.of(b.x, b.xOffsets, b.count, c, fmt);
         SequenceBatch z = SequenceBatch.of(zb, b.zOffsets, b.count, f, fmt);

@@ -47,7 +47,7 @@ public final class DistributedObjective implements AutoCloseable {
         }
       }
       return Collections.singletonList(s).iterator();
-    }).treeAggregate(new ExactSums(size), ExactSums::merge, ExactSums::merge, depth);
+    }).treeAggregate(ExactSums.zero(), ExactSums::merge, ExactSums::merge, depth);
     trainCount = all.get(BlockGradient.COUNT);
     trainWeight = all.get(BlockGradient.WSUM);
     validationCount = all.get(BlockGradient.VCOUNT);
@@ -85,7 +85,7 @@ public final class DistributedObjective implements AutoCloseable {
       int size = task.size();
       BlockGradient t = task;
       ExactSums c = blocks.mapPartitions(iter -> Collections.singletonList(t.counts(iter, pre.value())).iterator())
-          .treeAggregate(new ExactSums(size), ExactSums::merge, ExactSums::merge, depth);
+          .treeAggregate(ExactSums.zero(), ExactSums::merge, ExactSums::merge, depth);
       n = c.get(BlockGradient.COUNT);
       w = c.get(BlockGradient.WSUM);
     }
@@ -96,7 +96,7 @@ public final class DistributedObjective implements AutoCloseable {
     int size = task.size();
     BlockGradient t = task;
     ExactSums s = blocks.mapPartitions(iter -> Collections.singletonList(t.run(iter, bc.value())).iterator())
-        .treeAggregate(new ExactSums(size), ExactSums::merge, ExactSums::merge, depth);
+        .treeAggregate(ExactSums.zero(), ExactSums::merge, ExactSums::merge, depth);
     if (!s.finite()) {
       throw new ArithmeticException("Conv1D fit: the loss or gradient is not finite (or exceeds 2^62) at iteration "
           + it + "; lower the learning rate or check the data");

@@ -9,6 +9,9 @@ import java.io.Serializable;
  *
  * <p>Each double is rounded once, on entry, to the grid 2^-62 (floor), which depends only on the value itself.
  * Values with magnitude of 2^62 or more, NaN and infinities make the sums non-finite ({@link #finite()}).
+ *
+ * <p>{@link #zero()} is an empty identity for {@link #merge}: Spark's {@code treeAggregate} serializes its zero value
+ * into every task of every iteration, and a sized zero is two parameter-sized arrays (7 MB for S5's layer).
  */
 public final class ExactSums implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -23,6 +26,11 @@ public final class ExactSums implements Serializable {
   public ExactSums(int n) {
     hi = new long[n];
     lo = new long[n];
+  }
+
+  /** The identity of {@link #merge}, of no size: merging anything into it gives that thing. */
+  public static ExactSums zero() {
+    return new ExactSums(0);
   }
 
   public int size() {
@@ -57,8 +65,10 @@ public final class ExactSums implements Serializable {
     for (int j = 0; j < n; j++) add(at + j, src[from + j]);
   }
 
-  /** this += other, exactly. Returns this. */
+  /** this += other, exactly. Returns this, or {@code o} itself when this is a {@link #zero()}. */
   public ExactSums merge(ExactSums o) {
+    if (hi.length == 0 && finite) return o;
+    if (o.hi.length == 0 && o.finite) return this;
     if (o.hi.length != hi.length) throw new IllegalArgumentException("size " + o.hi.length + " != " + hi.length);
     finite &= o.finite;
     for (int i = 0; i < hi.length; i++) {
@@ -77,6 +87,7 @@ public final class ExactSums implements Serializable {
   /** The sum as a double (one rounding), or NaN when not finite. */
   public double get(int i) {
     if (!finite) return Double.NaN;
+    if (hi.length == 0) return 0; // a zero() nothing was merged into: the sum of nothing
     return (double) hi[i] + (double) lo[i] / FRAC_SCALE;
   }
 }

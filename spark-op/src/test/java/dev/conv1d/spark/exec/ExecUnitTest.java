@@ -64,31 +64,25 @@ class ExecUnitTest {
     return v;
   }
 
-  /** Writes [outLen][F] values in chunks through a native buffer and reads them back through Spark's API. */
+  /**
+   * Writes [outLen][F] values in chunks from a heap staging array, as the runner does, and reads them back through
+   * Spark's API; the same output built on a recycled array full of old bytes must be byte-identical.
+   */
   @Test
   void outputArraysHaveSparksLayoutInEveryShape() {
-    int outLen = 70, f = 3; // > 64 outer elements: a second null-bitmap word
+    int outLen = 71, f = 3; // > 64 outer elements: a second null-bitmap word; odd sizes: padded arrays in every shape
     float[] lastOrder = new float[outLen * f];
     for (int i = 0; i < lastOrder.length; i++) lastOrder[i] = i * 0.5f;
     for (boolean nested : new boolean[] {false, true}) {
       for (boolean channelsLast : new boolean[] {true, false}) {
         OutputArray out = OutputArray.allocate(nested, channelsLast, outLen, f);
-        long buf = Platform.allocateMemory(4L * outLen * f);
-        try {
-          int[] cuts = {0, 1, 33, 64, 70};
-          for (int k = 0; k + 1 < cuts.length; k++) {
-            int t0 = cuts[k], n = cuts[k + 1] - cuts[k];
-            for (int t = 0; t < n; t++) {
-              for (int j = 0; j < f; j++) {
-                long at = channelsLast ? (long) t * f + j : (long) j * n + t;
-                Platform.putFloat(null, buf + 4 * at, lastOrder[(t0 + t) * f + j]);
-              }
-            }
-            out.write(t0, n, buf);
-          }
-        } finally {
-          Platform.freeMemory(buf);
-        }
+        fillInChunks(out, channelsLast, outLen, f, lastOrder);
+        BufferPool pool = new BufferPool(1 << 20);
+        byte[] old = new byte[(int) OutputArray.bytes(nested, channelsLast, outLen, f) + 24];
+        java.util.Arrays.fill(old, (byte) -1);
+        pool.give(old);
+        OutputArray reused = OutputArray.allocate(nested, channelsLast, outLen, f, pool);
+        fillInChunks(reused, channelsLast, outLen, f, lastOrder);
         UnsafeArrayData a = out.result();
         String what = (nested ? "nested " : "flat ") + (channelsLast ? "channels_last" : "channels_first");
         if (!nested) {
@@ -108,7 +102,20 @@ class ExecUnitTest {
         }
         // Spark's own copy agrees byte for byte, so the array survives UnsafeRow projection and shuffles.
         assertTrue(a.copy().equals(a), what);
+        assertEquals(a, reused.result(), what + " on a recycled array");
       }
+    }
+  }
+
+  private static void fillInChunks(OutputArray out, boolean channelsLast, int outLen, int f, float[] lastOrder) {
+    float[] buf = new float[outLen * f + 5];
+    int[] cuts = {0, 1, 33, 64, outLen};
+    for (int k = 0; k + 1 < cuts.length; k++) {
+      int t0 = cuts[k], n = cuts[k + 1] - cuts[k];
+      for (int t = 0; t < n; t++) {
+        for (int j = 0; j < f; j++) buf[5 + (channelsLast ? t * f + j : j * n + t)] = lastOrder[(t0 + t) * f + j];
+      }
+      out.write(t0, n, buf, Platform.FLOAT_ARRAY_OFFSET + 4L * 5);
     }
   }
 

@@ -66,6 +66,11 @@ class BlockGradientTest {
     for (int i = v.length - 1; i >= 0; i--) parts[i % 7].add(0, v[i]);
     for (int p = 6; p >= 0; p--) b.merge(parts[p]);
     assertEquals(Double.doubleToLongBits(a.get(0)), Double.doubleToLongBits(b.get(0)));
+    // The empty zero (treeAggregate's zero value) is an identity on either side, whatever the order.
+    ExactSums z = ExactSums.zero();
+    assertEquals(0.0, z.get(0));
+    for (int p = 0; p < 7; p++) z = z.merge(parts[p]).merge(ExactSums.zero());
+    assertEquals(Double.doubleToLongBits(a.get(0)), Double.doubleToLongBits(z.get(0)));
     java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
     for (double x : v) exact = exact.add(new java.math.BigDecimal(x));
     assertEquals(exact.doubleValue(), a.get(0), 1e-15 * Math.abs(exact.doubleValue()) + 1e-16);
