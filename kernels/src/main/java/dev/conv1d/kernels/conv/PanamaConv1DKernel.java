@@ -804,4 +804,30 @@ final class PanamaConv1DKernel implements Conv1DKernel {
       FloatVector.fromArray(S, acc, o + 3 * V).add(c3).intoArray(acc, o + 3 * V);
     }
   }
+
+  @Override
+  public void addRowVector(float[] out, int off, int stride, int rows, float[] b, int cols) {
+    int vc = cols / V * V;
+    for (int t = 0; t < rows; t++) {
+      int o = off + t * stride;
+      for (int j = 0; j < vc; j += V) {
+        FloatVector.fromArray(S, out, o + j).add(FloatVector.fromArray(S, b, j)).intoArray(out, o + j);
+      }
+      for (int j = vc; j < cols; j++) out[o + j] += b[j];
+    }
+  }
+
+  @Override
+  public void addColumnSums(float[] in, int off, int stride, int rows, float[] sums, int cols) {
+    int vc = cols / V * V;
+    for (int j = 0; j < vc; j += V) {
+      FloatVector a = FloatVector.zero(S);
+      for (int t = 0, o = off + j; t < rows; t++, o += stride) a = a.add(FloatVector.fromArray(S, in, o));
+      a.add(FloatVector.fromArray(S, sums, j)).intoArray(sums, j);
+    }
+    for (int t = 0; t < rows; t++) {
+      int o = off + t * stride;
+      for (int j = vc; j < cols; j++) sums[j] += in[o + j];
+    }
+  }
 }
