@@ -585,10 +585,18 @@ final class PanamaConv1DKernel implements Conv1DKernel {
       }
     }
     for (; f0 + NR <= cout; f0 += NR) {
-      kg2(win, winOff, rowStride, offsets, depth, dz, dzOff + f0, dzRowStride, rows, acc, accOff + f0, accRowStride);
+      int r = 0;
+      if (WIDE) {
+        for (; r + 12 <= depth; r += 12) {
+          kg12x2(win, winOff, rowStride, offsets, r, dz, dzOff + f0, dzRowStride, rows, acc, accOff + f0, accRowStride);
+        }
+      }
+      kg2(win, winOff, rowStride, offsets, r, depth, dz, dzOff + f0, dzRowStride, rows, acc, accOff + f0,
+          accRowStride);
     }
     if (f0 + V <= cout) {
-      kg1(win, winOff, rowStride, offsets, depth, dz, dzOff + f0, dzRowStride, rows, acc, accOff + f0, accRowStride);
+      kgPanel1(win, winOff, rowStride, offsets, depth, dz, dzOff + f0, dzRowStride, rows, acc, accOff + f0,
+          accRowStride);
       f0 += V;
     }
     if (f0 < cout) {
@@ -599,7 +607,7 @@ final class PanamaConv1DKernel implements Conv1DKernel {
       for (int t = 0; t < rows; t++) System.arraycopy(dz, dzOff + t * dzRowStride + f0, g, t * V, width);
       float[] a = scratch(4, depth * V);
       java.util.Arrays.fill(a, 0, depth * V, 0f);
-      kg1(win, winOff, rowStride, offsets, depth, g, 0, V, rows, a, 0, V);
+      kgPanel1(win, winOff, rowStride, offsets, depth, g, 0, V, rows, a, 0, V);
       for (int r = 0; r < depth; r++) {
         int o = accOff + r * accRowStride + f0;
         for (int f = 0; f < width; f++) acc[o + f] += a[r * V + f];
@@ -607,10 +615,207 @@ final class PanamaConv1DKernel implements Conv1DKernel {
     }
   }
 
-  /** Two vectors of columns (offsets include the column): four depth rows per register tile. */
-  private static void kg2(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] dz, int dzOff,
-      int dzRowStride, int rows, float[] acc, int accOff, int accRowStride) {
+  /** One vector of columns over all depth rows. */
+  private static void kgPanel1(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] dz,
+      int dzOff, int dzRowStride, int rows, float[] acc, int accOff, int accRowStride) {
     int r = 0;
+    if (WIDE) {
+      for (; r + 12 <= depth; r += 12) {
+        kg12x1(win, winOff, rowStride, offsets, r, dz, dzOff, dzRowStride, rows, acc, accOff, accRowStride);
+      }
+    }
+    kg1(win, winOff, rowStride, offsets, r, depth, dz, dzOff, dzRowStride, rows, acc, accOff, accRowStride);
+  }
+
+  /** Twelve depth rows times two vectors of columns, 512-bit only: 24 accumulators instead of kg2's 8. */
+  private static void kg12x2(float[] win, int winOff, int rowStride, int[] offsets, int r, float[] dz, int dzOff,
+      int dzRowStride, int rows, float[] acc, int accOff, int accRowStride) {
+    int a0 = winOff + offsets[r];
+    int a1 = winOff + offsets[r + 1];
+    int a2 = winOff + offsets[r + 2];
+    int a3 = winOff + offsets[r + 3];
+    int a4 = winOff + offsets[r + 4];
+    int a5 = winOff + offsets[r + 5];
+    int a6 = winOff + offsets[r + 6];
+    int a7 = winOff + offsets[r + 7];
+    int a8 = winOff + offsets[r + 8];
+    int a9 = winOff + offsets[r + 9];
+    int a10 = winOff + offsets[r + 10];
+    int a11 = winOff + offsets[r + 11];
+    FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+    FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+    FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+    FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+    FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+    FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+    FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+    FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+    FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+    FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+    FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+    FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+    for (int t = 0, d = dzOff, tr = 0; t < rows; t++, d += dzRowStride, tr += rowStride) {
+      FloatVector g0 = FloatVector.fromArray(S, dz, d);
+      FloatVector g1 = FloatVector.fromArray(S, dz, d + V);
+      FloatVector x0 = FloatVector.broadcast(S, win[a0 + tr]);
+      c0_0 = x0.fma(g0, c0_0);
+      c0_1 = x0.fma(g1, c0_1);
+      FloatVector x1 = FloatVector.broadcast(S, win[a1 + tr]);
+      c1_0 = x1.fma(g0, c1_0);
+      c1_1 = x1.fma(g1, c1_1);
+      FloatVector x2 = FloatVector.broadcast(S, win[a2 + tr]);
+      c2_0 = x2.fma(g0, c2_0);
+      c2_1 = x2.fma(g1, c2_1);
+      FloatVector x3 = FloatVector.broadcast(S, win[a3 + tr]);
+      c3_0 = x3.fma(g0, c3_0);
+      c3_1 = x3.fma(g1, c3_1);
+      FloatVector x4 = FloatVector.broadcast(S, win[a4 + tr]);
+      c4_0 = x4.fma(g0, c4_0);
+      c4_1 = x4.fma(g1, c4_1);
+      FloatVector x5 = FloatVector.broadcast(S, win[a5 + tr]);
+      c5_0 = x5.fma(g0, c5_0);
+      c5_1 = x5.fma(g1, c5_1);
+      FloatVector x6 = FloatVector.broadcast(S, win[a6 + tr]);
+      c6_0 = x6.fma(g0, c6_0);
+      c6_1 = x6.fma(g1, c6_1);
+      FloatVector x7 = FloatVector.broadcast(S, win[a7 + tr]);
+      c7_0 = x7.fma(g0, c7_0);
+      c7_1 = x7.fma(g1, c7_1);
+      FloatVector x8 = FloatVector.broadcast(S, win[a8 + tr]);
+      c8_0 = x8.fma(g0, c8_0);
+      c8_1 = x8.fma(g1, c8_1);
+      FloatVector x9 = FloatVector.broadcast(S, win[a9 + tr]);
+      c9_0 = x9.fma(g0, c9_0);
+      c9_1 = x9.fma(g1, c9_1);
+      FloatVector x10 = FloatVector.broadcast(S, win[a10 + tr]);
+      c10_0 = x10.fma(g0, c10_0);
+      c10_1 = x10.fma(g1, c10_1);
+      FloatVector x11 = FloatVector.broadcast(S, win[a11 + tr]);
+      c11_0 = x11.fma(g0, c11_0);
+      c11_1 = x11.fma(g1, c11_1);
+    }
+    int o = accOff + r * accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c0_0).intoArray(acc, o);
+    FloatVector.fromArray(S, acc, o + V).add(c0_1).intoArray(acc, o + V);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c1_0).intoArray(acc, o);
+    FloatVector.fromArray(S, acc, o + V).add(c1_1).intoArray(acc, o + V);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c2_0).intoArray(acc, o);
+    FloatVector.fromArray(S, acc, o + V).add(c2_1).intoArray(acc, o + V);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c3_0).intoArray(acc, o);
+    FloatVector.fromArray(S, acc, o + V).add(c3_1).intoArray(acc, o + V);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c4_0).intoArray(acc, o);
+    FloatVector.fromArray(S, acc, o + V).add(c4_1).intoArray(acc, o + V);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c5_0).intoArray(acc, o);
+    FloatVector.fromArray(S, acc, o + V).add(c5_1).intoArray(acc, o + V);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c6_0).intoArray(acc, o);
+    FloatVector.fromArray(S, acc, o + V).add(c6_1).intoArray(acc, o + V);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c7_0).intoArray(acc, o);
+    FloatVector.fromArray(S, acc, o + V).add(c7_1).intoArray(acc, o + V);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c8_0).intoArray(acc, o);
+    FloatVector.fromArray(S, acc, o + V).add(c8_1).intoArray(acc, o + V);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c9_0).intoArray(acc, o);
+    FloatVector.fromArray(S, acc, o + V).add(c9_1).intoArray(acc, o + V);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c10_0).intoArray(acc, o);
+    FloatVector.fromArray(S, acc, o + V).add(c10_1).intoArray(acc, o + V);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c11_0).intoArray(acc, o);
+    FloatVector.fromArray(S, acc, o + V).add(c11_1).intoArray(acc, o + V);
+  }
+
+  /** Twelve depth rows times one vector of columns, 512-bit only: 12 accumulators instead of kg1's 8. */
+  private static void kg12x1(float[] win, int winOff, int rowStride, int[] offsets, int r, float[] dz, int dzOff,
+      int dzRowStride, int rows, float[] acc, int accOff, int accRowStride) {
+    int a0 = winOff + offsets[r];
+    int a1 = winOff + offsets[r + 1];
+    int a2 = winOff + offsets[r + 2];
+    int a3 = winOff + offsets[r + 3];
+    int a4 = winOff + offsets[r + 4];
+    int a5 = winOff + offsets[r + 5];
+    int a6 = winOff + offsets[r + 6];
+    int a7 = winOff + offsets[r + 7];
+    int a8 = winOff + offsets[r + 8];
+    int a9 = winOff + offsets[r + 9];
+    int a10 = winOff + offsets[r + 10];
+    int a11 = winOff + offsets[r + 11];
+    FloatVector c0_0 = FloatVector.zero(S);
+    FloatVector c1_0 = FloatVector.zero(S);
+    FloatVector c2_0 = FloatVector.zero(S);
+    FloatVector c3_0 = FloatVector.zero(S);
+    FloatVector c4_0 = FloatVector.zero(S);
+    FloatVector c5_0 = FloatVector.zero(S);
+    FloatVector c6_0 = FloatVector.zero(S);
+    FloatVector c7_0 = FloatVector.zero(S);
+    FloatVector c8_0 = FloatVector.zero(S);
+    FloatVector c9_0 = FloatVector.zero(S);
+    FloatVector c10_0 = FloatVector.zero(S);
+    FloatVector c11_0 = FloatVector.zero(S);
+    for (int t = 0, d = dzOff, tr = 0; t < rows; t++, d += dzRowStride, tr += rowStride) {
+      FloatVector g0 = FloatVector.fromArray(S, dz, d);
+      FloatVector x0 = FloatVector.broadcast(S, win[a0 + tr]);
+      c0_0 = x0.fma(g0, c0_0);
+      FloatVector x1 = FloatVector.broadcast(S, win[a1 + tr]);
+      c1_0 = x1.fma(g0, c1_0);
+      FloatVector x2 = FloatVector.broadcast(S, win[a2 + tr]);
+      c2_0 = x2.fma(g0, c2_0);
+      FloatVector x3 = FloatVector.broadcast(S, win[a3 + tr]);
+      c3_0 = x3.fma(g0, c3_0);
+      FloatVector x4 = FloatVector.broadcast(S, win[a4 + tr]);
+      c4_0 = x4.fma(g0, c4_0);
+      FloatVector x5 = FloatVector.broadcast(S, win[a5 + tr]);
+      c5_0 = x5.fma(g0, c5_0);
+      FloatVector x6 = FloatVector.broadcast(S, win[a6 + tr]);
+      c6_0 = x6.fma(g0, c6_0);
+      FloatVector x7 = FloatVector.broadcast(S, win[a7 + tr]);
+      c7_0 = x7.fma(g0, c7_0);
+      FloatVector x8 = FloatVector.broadcast(S, win[a8 + tr]);
+      c8_0 = x8.fma(g0, c8_0);
+      FloatVector x9 = FloatVector.broadcast(S, win[a9 + tr]);
+      c9_0 = x9.fma(g0, c9_0);
+      FloatVector x10 = FloatVector.broadcast(S, win[a10 + tr]);
+      c10_0 = x10.fma(g0, c10_0);
+      FloatVector x11 = FloatVector.broadcast(S, win[a11 + tr]);
+      c11_0 = x11.fma(g0, c11_0);
+    }
+    int o = accOff + r * accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c0_0).intoArray(acc, o);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c1_0).intoArray(acc, o);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c2_0).intoArray(acc, o);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c3_0).intoArray(acc, o);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c4_0).intoArray(acc, o);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c5_0).intoArray(acc, o);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c6_0).intoArray(acc, o);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c7_0).intoArray(acc, o);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c8_0).intoArray(acc, o);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c9_0).intoArray(acc, o);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c10_0).intoArray(acc, o);
+    o += accRowStride;
+    FloatVector.fromArray(S, acc, o).add(c11_0).intoArray(acc, o);
+  }
+
+
+  /** Two vectors of columns (offsets include the column): four depth rows per register tile. */
+  private static void kg2(float[] win, int winOff, int rowStride, int[] offsets, int r, int depth, float[] dz,
+      int dzOff, int dzRowStride, int rows, float[] acc, int accOff, int accRowStride) {
     for (; r + 4 <= depth; r += 4) {
       int a0 = winOff + offsets[r], a1 = winOff + offsets[r + 1];
       int a2 = winOff + offsets[r + 2], a3 = winOff + offsets[r + 3];
@@ -664,9 +869,8 @@ final class PanamaConv1DKernel implements Conv1DKernel {
   }
 
   /** One vector of columns (offsets already include the column): eight depth rows per register tile. */
-  private static void kg1(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] dz, int dzOff,
-      int dzRowStride, int rows, float[] acc, int accOff, int accRowStride) {
-    int r = 0;
+  private static void kg1(float[] win, int winOff, int rowStride, int[] offsets, int r, int depth, float[] dz,
+      int dzOff, int dzRowStride, int rows, float[] acc, int accOff, int accRowStride) {
     for (; r + 8 <= depth; r += 8) {
       int a0 = winOff + offsets[r], a1 = winOff + offsets[r + 1];
       int a2 = winOff + offsets[r + 2], a3 = winOff + offsets[r + 3];
