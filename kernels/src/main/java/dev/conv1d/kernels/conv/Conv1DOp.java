@@ -111,14 +111,18 @@ public final class Conv1DOp {
     int c = spec.inChannels(), f = spec.filters(), st = spec.strides();
     int len = x.length(i);
     int steps = (tn - 1) * st + spec.receptiveField();
-    float[] win = s.window(steps * c);
-    gather(x, i, t0 * st - spec.padLeft(len), steps, win);
+    int from = t0 * st - spec.padLeft(len);
+    // A channels_last tile clear of the padding reads the input in place; others gather a zero-padded copy.
+    boolean direct = x.layout() == DataFormat.CHANNELS_LAST && from >= 0 && from + steps <= len;
+    float[] win = direct ? x.values() : s.window(steps * c);
+    int wb = direct ? x.start(i) + from * c : 0;
+    if (!direct) gather(x, i, from, steps, win);
     boolean last = y.layout() == DataFormat.CHANNELS_LAST;
     float[] out = last ? y.values() : s.tile(tn * f);
     int outOff = last ? y.start(i) + t0 * f : 0;
     int cg = spec.groupInChannels(), fg = spec.groupFilters();
     for (int g = 0; g < spec.groups(); g++) {
-      kernel.convTile(win, g * cg, st * c, forwardOffsets, forwardOffsets.length, forwardPacked[g],
+      kernel.convTile(win, wb + g * cg, st * c, forwardOffsets, forwardOffsets.length, forwardPacked[g],
           out, outOff + g * fg, f, tn, fg);
     }
     float[] b = weights.biasView();
@@ -247,8 +251,12 @@ public final class Conv1DOp {
     int c = spec.inChannels(), f = spec.filters(), st = spec.strides();
     int len = x.length(i);
     int steps = (tn - 1) * st + spec.receptiveField();
-    float[] win = s.window(steps * c);
-    gather(x, i, t0 * st - spec.padLeft(len), steps, win);
+    int from = t0 * st - spec.padLeft(len);
+    // A channels_last tile clear of the padding reads the input in place; others gather a zero-padded copy.
+    boolean direct = x.layout() == DataFormat.CHANNELS_LAST && from >= 0 && from + steps <= len;
+    float[] win = direct ? x.values() : s.window(steps * c);
+    int wb = direct ? x.start(i) + from * c : 0;
+    if (!direct) gather(x, i, from, steps, win);
     float[] g;
     int gOff;
     if (dz.layout() == DataFormat.CHANNELS_LAST) {
@@ -261,8 +269,8 @@ public final class Conv1DOp {
     }
     int cg = spec.groupInChannels(), fg = spec.groupFilters();
     for (int grp = 0; grp < spec.groups(); grp++) {
-      kernel.kernelGradTile(win, grp * cg, st * c, forwardOffsets, forwardOffsets.length, g, gOff + grp * fg, f, tn,
-          fg, acc, grp * fg, f);
+      kernel.kernelGradTile(win, wb + grp * cg, st * c, forwardOffsets, forwardOffsets.length, g, gOff + grp * fg,
+          f, tn, fg, acc, grp * fg, f);
     }
     if (bacc != null) kernel.addColumnSums(g, gOff, f, tn, bacc, f);
   }
