@@ -21,7 +21,6 @@ public final class Workspace implements AutoCloseable {
   private volatile Job job;
   private volatile int jobWorkers;
   private volatile Thread caller;
-  private volatile boolean closed;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -65,7 +64,6 @@ public final class Workspace implements AutoCloseable {
       job.run(0, 1);
       return;
     }
-    if (closed) throw new IllegalStateException("workspace is closed");
     if (n > parallelism) throw new IllegalArgumentException("workers " + n + " > parallelism " + parallelism);
     if (workers == null) startWorkers();
     this.job = job;
@@ -101,11 +99,11 @@ public final class Workspace implements AutoCloseable {
     }
   }
 
+  /** Stops the worker threads; a later parallel call starts new ones. */
   @Override
   public void close() {
-    closed = true;
     if (workers != null) {
-      for (Worker w : workers) LockSupport.unpark(w);
+      for (Worker w : workers) w.finish();
       workers = null;
     }
   }
@@ -114,6 +112,7 @@ public final class Workspace implements AutoCloseable {
   private final class Worker extends Thread {
     private final int index;
     private volatile long ticket;
+    private volatile boolean stop;
 
     Worker(int index) {
       super("conv1d-worker-" + index);
@@ -125,10 +124,15 @@ public final class Workspace implements AutoCloseable {
       LockSupport.unpark(this);
     }
 
+    void finish() {
+      stop = true;
+      LockSupport.unpark(this);
+    }
+
     @Override
     public void run() {
       long seen = 0;
-      while (!closed) {
+      while (!stop) {
         long t = ticket;
         if (t == seen) {
           LockSupport.park(this);
