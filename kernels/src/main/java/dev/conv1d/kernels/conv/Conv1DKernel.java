@@ -32,4 +32,10 @@ public interface Conv1DKernel {
    */
   void kernelGradTile(float[] win, int winOff, int rowStride, int[] offsets, int depth, float[] dz,
       int dzOff, int dzRowStride, int rows, int cout, float[] acc, int accOff, int accRowStride);
+
+  /** out[off + t*stride + j] += b[j] for t &lt; rows, j &lt; cols (the bias; a plain loop here is C2-scalar). */
+  void addRowVector(float[] out, int off, int stride, int rows, float[] b, int cols);
+
+  /** sums[j] += in[off + t*stride + j] for t &lt; rows, j &lt; cols (the bias gradient). */
+  void addColumnSums(float[] in, int off, int stride, int rows, float[] sums, int cols);
 }

@@ -99,11 +99,11 @@ public final class Conv1DOp {
     checkOutput("y", x, y);
     int tileRows = forwardTileRows();
     int tiles = countTiles(y, tileRows);
-    ws.runAll(Math.min(ws.parallelism(), Math.max(1, tiles)), (w, n) -> {
-      Workspace.Scratch s = ws.scratch(w);
-      long from = (long) tiles * w / n, to = (long) tiles * (w + 1) / n;
-      forEachTile(y, tileRows, from, to, (i, t0, tn) -> forwardTile(x, y, i, t0, tn, s, applyActivation));
-    });
+    Pass p = ws.pass.set(this, Pass.FORWARD, ws, tileRows, tiles);
+    p.x = x;
+    p.y = y;
+    p.applyActivation = applyActivation;
+    p.runAndClear(Math.min(ws.parallelism(), Math.max(1, tiles)));
   }
 
   private void forwardTile(SequenceBatch x, SequenceBatch y, int i, int t0, int tn, Workspace.Scratch s,
@@ -111,23 +111,22 @@ public final class Conv1DOp {
     int c = spec.inChannels(), f = spec.filters(), st = spec.strides();
     int len = x.length(i);
     int steps = (tn - 1) * st + spec.receptiveField();
-    float[] win = s.window(steps * c);
-    gather(x, i, t0 * st - spec.padLeft(len), steps, win);
+    int from = t0 * st - spec.padLeft(len);
+    // A channels_last tile clear of the padding reads the input in place; others gather a zero-padded copy.
+    boolean direct = x.layout() == DataFormat.CHANNELS_LAST && from >= 0 && from + steps <= len;
+    float[] win = direct ? x.values() : s.window(steps * c);
+    int wb = direct ? x.start(i) + from * c : 0;
+    if (!direct) gather(x, i, from, steps, win);
     boolean last = y.layout() == DataFormat.CHANNELS_LAST;
     float[] out = last ? y.values() : s.tile(tn * f);
     int outOff = last ? y.start(i) + t0 * f : 0;
     int cg = spec.groupInChannels(), fg = spec.groupFilters();
     for (int g = 0; g < spec.groups(); g++) {
-      kernel.convTile(win, g * cg, st * c, forwardOffsets, forwardOffsets.length, forwardPacked[g],
+      kernel.convTile(win, wb + g * cg, st * c, forwardOffsets, forwardOffsets.length, forwardPacked[g],
           out, outOff + g * fg, f, tn, fg);
     }
     float[] b = weights.biasView();
-    if (b != null) {
-      for (int t = 0; t < tn; t++) {
-        int o = outOff + t * f;
-        for (int j = 0; j < f; j++) out[o + j] += b[j];
-      }
-    }
+    if (b != null) kernel.addRowVector(out, outOff, f, tn, b, f);
     if (applyActivation && !activation.isLinear()) activation.forward(out, outOff, tn, f);
     if (!last) scatterChannelsFirst(out, tn, f, y.values(), y.start(i), y.length(i), t0);
   }
@@ -171,11 +170,11 @@ public final class Conv1DOp {
     float[][] packed = inputGradPacked();
     int tileRows = inputTileRows();
     int tiles = countTiles(dx, tileRows);
-    ws.runAll(Math.min(ws.parallelism(), Math.max(1, tiles)), (w, n) -> {
-      Workspace.Scratch s = ws.scratch(w);
-      long from = (long) tiles * w / n, to = (long) tiles * (w + 1) / n;
-      forEachTile(dx, tileRows, from, to, (i, q0, qn) -> inputGradTile(dz, dx, packed, i, q0, qn, s));
-    });
+    Pass p = ws.pass.set(this, Pass.INPUT_GRAD, ws, tileRows, tiles);
+    p.y = dz;
+    p.x = dx;
+    p.packed = packed;
+    p.runAndClear(Math.min(ws.parallelism(), Math.max(1, tiles)));
   }
 
   private void inputGradTile(SequenceBatch dz, SequenceBatch dx, float[][] packed, int i, int q0, int qn,
@@ -232,19 +231,12 @@ public final class Conv1DOp {
     int tiles = countTiles(dz, tileRows);
     int workers = Math.min(ws.parallelism(), Math.max(1, tiles));
     int kl = spec.kernelLength(), f = spec.filters();
-    ws.runAll(workers, (w, n) -> {
-      Workspace.Scratch s = ws.scratch(w);
-      float[] acc = dKernel, bacc = dBias;
-      if (n > 1) {
-        acc = s.kernelAcc(kl);
-        Arrays.fill(acc, 0, kl, 0f);
-        bacc = dBias == null ? null : s.biasAcc(f);
-        if (bacc != null) Arrays.fill(bacc, 0, f, 0f);
-      }
-      final float[] a = acc, b = bacc;
-      long from = (long) tiles * w / n, to = (long) tiles * (w + 1) / n;
-      forEachTile(dz, tileRows, from, to, (i, t0, tn) -> kernelGradTile(x, dz, i, t0, tn, s, a, b));
-    });
+    Pass p = ws.pass.set(this, Pass.KERNEL_GRAD, ws, tileRows, tiles);
+    p.x = x;
+    p.y = dz;
+    p.dKernel = dKernel;
+    p.dBias = dBias;
+    p.runAndClear(workers);
     if (workers > 1) {
       for (int w = 0; w < workers; w++) {
         Workspace.Scratch s = ws.scratch(w);
@@ -259,8 +251,12 @@ public final class Conv1DOp {
     int c = spec.inChannels(), f = spec.filters(), st = spec.strides();
     int len = x.length(i);
     int steps = (tn - 1) * st + spec.receptiveField();
-    float[] win = s.window(steps * c);
-    gather(x, i, t0 * st - spec.padLeft(len), steps, win);
+    int from = t0 * st - spec.padLeft(len);
+    // A channels_last tile clear of the padding reads the input in place; others gather a zero-padded copy.
+    boolean direct = x.layout() == DataFormat.CHANNELS_LAST && from >= 0 && from + steps <= len;
+    float[] win = direct ? x.values() : s.window(steps * c);
+    int wb = direct ? x.start(i) + from * c : 0;
+    if (!direct) gather(x, i, from, steps, win);
     float[] g;
     int gOff;
     if (dz.layout() == DataFormat.CHANNELS_LAST) {
@@ -273,15 +269,10 @@ public final class Conv1DOp {
     }
     int cg = spec.groupInChannels(), fg = spec.groupFilters();
     for (int grp = 0; grp < spec.groups(); grp++) {
-      kernel.kernelGradTile(win, grp * cg, st * c, forwardOffsets, forwardOffsets.length, g, gOff + grp * fg, f, tn,
-          fg, acc, grp * fg, f);
+      kernel.kernelGradTile(win, wb + grp * cg, st * c, forwardOffsets, forwardOffsets.length, g, gOff + grp * fg,
+          f, tn, fg, acc, grp * fg, f);
     }
-    if (bacc != null) {
-      for (int t = 0; t < tn; t++) {
-        int o = gOff + t * f;
-        for (int j = 0; j < f; j++) bacc[j] += g[o + j];
-      }
-    }
+    if (bacc != null) kernel.addColumnSums(g, gOff, f, tn, bacc, f);
   }
 
   /** Gradients of one backward pass. */
@@ -341,25 +332,75 @@ public final class Conv1DOp {
     return (int) n;
   }
 
-  private interface TileBody {
-    void run(int seq, int start, int rows);
-  }
+  /**
+   * One direction over a tile range, reused through the caller's {@link Workspace} so a call allocates no
+   * lambda or job object. Fields are set by the calling thread before the workers start and cleared after.
+   */
+  static final class Pass implements Workspace.Job {
+    static final int FORWARD = 0, INPUT_GRAD = 1, KERNEL_GRAD = 2;
+    private Conv1DOp op;
+    private Workspace ws;
+    private int mode, tileRows, tiles;
+    /** Forward: input, output. Input gradient: dx, dz. Kernel gradient: input, dz. */
+    SequenceBatch x, y;
+    float[][] packed;
+    float[] dKernel, dBias;
+    boolean applyActivation;
 
-  /** Visits tiles [from, to) of the global tile order (sequence by sequence, start to end). */
-  private static void forEachTile(SequenceBatch b, int rows, long from, long to, TileBody body) {
-    long idx = 0;
-    for (int i = 0; i < b.count() && idx < to; i++) {
-      int len = b.length(i);
-      int n = (len + rows - 1) / rows;
-      if (idx + n <= from) {
-        idx += n;
-        continue;
+    Pass set(Conv1DOp op, int mode, Workspace ws, int tileRows, int tiles) {
+      this.op = op;
+      this.mode = mode;
+      this.ws = ws;
+      this.tileRows = tileRows;
+      this.tiles = tiles;
+      return this;
+    }
+
+    void runAndClear(int workers) {
+      try {
+        ws.runAll(workers, this);
+      } finally {
+        op = null;
+        x = y = null;
+        packed = null;
+        dKernel = dBias = null;
       }
-      for (int j = 0; j < n; j++, idx++) {
-        if (idx < from) continue;
-        if (idx >= to) return;
-        int t0 = j * rows;
-        body.run(i, t0, Math.min(rows, len - t0));
+    }
+
+    @Override
+    public void run(int w, int n) {
+      Workspace.Scratch s = ws.scratch(w);
+      float[] acc = dKernel, bacc = dBias;
+      if (mode == KERNEL_GRAD && n > 1) {
+        int kl = op.spec.kernelLength(), f = op.spec.filters();
+        acc = s.kernelAcc(kl);
+        Arrays.fill(acc, 0, kl, 0f);
+        bacc = dBias == null ? null : s.biasAcc(f);
+        if (bacc != null) Arrays.fill(bacc, 0, f, 0f);
+      }
+      long from = (long) tiles * w / n, to = (long) tiles * (w + 1) / n;
+      // Visits tiles [from, to) of the global tile order (sequence by sequence, start to end) of the batch
+      // that is tiled: the output for forward and kernel gradient, dx for the input gradient.
+      SequenceBatch b = mode == INPUT_GRAD ? x : y;
+      int rows = tileRows;
+      long idx = 0;
+      for (int i = 0; i < b.count() && idx < to; i++) {
+        int len = b.length(i);
+        int k = (len + rows - 1) / rows;
+        if (idx + k <= from) {
+          idx += k;
+          continue;
+        }
+        for (int j = 0; j < k; j++, idx++) {
+          if (idx < from) continue;
+          if (idx >= to) return;
+          int t0 = j * rows, tn = Math.min(rows, len - t0);
+          switch (mode) {
+            case FORWARD: op.forwardTile(x, y, i, t0, tn, s, applyActivation); break;
+            case INPUT_GRAD: op.inputGradTile(y, x, packed, i, t0, tn, s); break;
+            default: op.kernelGradTile(x, y, i, t0, tn, s, acc, bacc); break;
+          }
+        }
       }
     }
   }

@@ -50,4 +50,20 @@ final class ScalarConv1DKernel implements Conv1DKernel {
       }
     }
   }
+
+  @Override
+  public void addRowVector(float[] out, int off, int stride, int rows, float[] b, int cols) {
+    for (int t = 0; t < rows; t++) {
+      int o = off + t * stride;
+      for (int j = 0; j < cols; j++) out[o + j] += b[j];
+    }
+  }
+
+  @Override
+  public void addColumnSums(float[] in, int off, int stride, int rows, float[] sums, int cols) {
+    for (int t = 0; t < rows; t++) {
+      int o = off + t * stride;
+      for (int j = 0; j < cols; j++) sums[j] += in[o + j];
+    }
+  }
 }

@@ -1,20 +1,28 @@
 package dev.conv1d.kernels.conv;
 
 import dev.conv1d.kernels.spec.Args;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Caller-owned scratch and parallelism for conv1d calls. Kernels grow its buffers on demand and reuse them, so a
- * Spark task can call an op millions of times without garbage. Not thread-safe: one workspace per caller thread.
- * With parallelism &gt; 1 it owns {@code parallelism - 1} daemon worker threads; {@link #close()} stops them.
+ * Spark task can call an op millions of times without garbage: once warm, a call allocates nothing, with any
+ * parallelism (workers are handed work through volatile fields and park/unpark, not an executor's futures and
+ * queue nodes). Not thread-safe: one workspace per caller thread. With parallelism &gt; 1 it owns
+ * {@code parallelism - 1} daemon worker threads, started on first use; {@link #close()} stops them.
  */
 public final class Workspace implements AutoCloseable {
   private final int parallelism;
   private final Scratch[] scratch;
-  private ExecutorService pool;
+  /** The reusable description of the current call, so running an op allocates no job object. */
+  final Conv1DOp.Pass pass = new Conv1DOp.Pass();
+  private Worker[] workers;
+  private volatile Job job;
+  private volatile int jobWorkers;
+  private volatile Thread caller;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
   private Workspace(int parallelism) {
     this.parallelism = Args.positive("parallelism", parallelism);
@@ -47,63 +55,97 @@ public final class Workspace implements AutoCloseable {
   }
 
   interface Job {
-    void run(int worker, int workers) throws Exception;
+    void run(int worker, int workers);
   }
 
-  /** Runs job(worker) for each worker: worker 0 on the calling thread, the others on the pool. */
-  void runAll(int workers, Job job) {
-    if (workers <= 1) {
-      try {
-        job.run(0, 1);
-      } catch (RuntimeException | Error e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
+  /** Runs job(worker) for each worker: worker 0 on the calling thread, the others on this workspace's threads. */
+  void runAll(int n, Job job) {
+    if (n <= 1) {
+      job.run(0, 1);
       return;
     }
-    if (pool == null) {
-      pool = Executors.newFixedThreadPool(parallelism - 1, r -> {
-        Thread t = new Thread(r, "conv1d-worker");
-        t.setDaemon(true);
-        return t;
-      });
-    }
-    @SuppressWarnings("unchecked")
-    Future<?>[] futures = new Future<?>[workers - 1];
-    for (int w = 1; w < workers; w++) {
-      final int worker = w;
-      futures[w - 1] = pool.submit(() -> {
-        job.run(worker, workers);
-        return null;
-      });
-    }
-    Throwable failure = null;
+    if (n > parallelism) throw new IllegalArgumentException("workers " + n + " > parallelism " + parallelism);
+    if (workers == null) startWorkers();
+    this.job = job;
+    this.jobWorkers = n;
+    this.caller = Thread.currentThread();
+    failure.set(null);
+    pending.set(n - 1);
+    for (int w = 1; w < n; w++) workers[w - 1].go();
+    Throwable first = null;
     try {
-      job.run(0, workers);
+      job.run(0, n);
     } catch (Throwable t) {
-      failure = t;
+      first = t;
     }
-    for (Future<?> f : futures) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        if (failure == null) failure = e.getCause();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        if (failure == null) failure = e;
-      }
+    while (pending.get() > 0) {
+      // Worker completion unparks this thread; an interrupt only makes the wait spin, the work is bounded.
+      LockSupport.park(this);
     }
-    if (failure instanceof RuntimeException) throw (RuntimeException) failure;
-    if (failure instanceof Error) throw (Error) failure;
-    if (failure != null) throw new IllegalStateException(failure);
+    this.job = null;
+    Throwable other = failure.getAndSet(null);
+    if (first == null) first = other;
+    if (first instanceof RuntimeException) throw (RuntimeException) first;
+    if (first instanceof Error) throw (Error) first;
+    if (first != null) throw new IllegalStateException(first);
   }
 
+  private void startWorkers() {
+    workers = new Worker[parallelism - 1];
+    for (int i = 0; i < workers.length; i++) {
+      workers[i] = new Worker(i + 1);
+      workers[i].setDaemon(true);
+      workers[i].start();
+    }
+  }
+
+  /** Stops the worker threads; a later parallel call starts new ones. */
   @Override
   public void close() {
-    if (pool != null) {
-      pool.shutdownNow();
-      pool = null;
+    if (workers != null) {
+      for (Worker w : workers) w.finish();
+      workers = null;
+    }
+  }
+
+  /** One pool thread: waits for a new ticket, runs its share of the current job, reports completion. */
+  private final class Worker extends Thread {
+    private final int index;
+    private volatile long ticket;
+    private volatile boolean stop;
+
+    Worker(int index) {
+      super("conv1d-worker-" + index);
+      this.index = index;
+    }
+
+    void go() {
+      ticket++;
+      LockSupport.unpark(this);
+    }
+
+    void finish() {
+      stop = true;
+      LockSupport.unpark(this);
+    }
+
+    @Override
+    public void run() {
+      long seen = 0;
+      while (!stop) {
+        long t = ticket;
+        if (t == seen) {
+          LockSupport.park(this);
+          continue;
+        }
+        seen = t;
+        try {
+          job.run(index, jobWorkers);
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+        if (pending.decrementAndGet() == 0) LockSupport.unpark(caller);
+      }
     }
   }
 

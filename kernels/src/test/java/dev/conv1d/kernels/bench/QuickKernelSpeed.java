@@ -17,12 +17,14 @@ public final class QuickKernelSpeed {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
     String only = args.length > 1 ? args[1] : "";
     String engine = args.length > 2 ? args[2] : "";
+    // As the benchmark: no bias unless asked for ("bias" as fourth argument).
+    boolean bias = args.length > 3 && args[3].equals("bias");
     cpuClock = threads == 1;
     for (BenchShape b : BenchShape.load(null)) {
       if (!b.name.startsWith(only)) continue;
       for (Conv1DKernel k : ConvKernels.available()) {
         if (!k.name().startsWith(engine)) continue;
-        Conv1DSpec s = b.spec;
+        Conv1DSpec s = b.spec.toBuilder().useBias(bias).build();
         SplittableRandom r = new SplittableRandom(1);
         int[] offs = new int[b.batch + 1];
         for (int i = 0; i < b.batch; i++) offs[i + 1] = offs[i] + b.length;
@@ -31,16 +33,16 @@ public final class QuickKernelSpeed {
         float[] w = new float[s.kernelLength()];
         for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
         Conv1DOp op = Conv1DOp.of(s, Weights.ofFlat(w, s.kernelSize(), s.groupInChannels(), s.filters(),
-            new float[s.filters()]), Activations.linear(), k);
+            bias ? new float[s.filters()] : null), Activations.linear(), k);
         SequenceBatch y = op.newOutput(x);
         SequenceBatch dx = SequenceBatch.allocate(offs, s.inChannels(), s.dataFormat());
-        float[] dk = new float[s.kernelLength()], db = new float[s.filters()];
+        float[] dk = new float[s.kernelLength()], db = bias ? new float[s.filters()] : null;
         try (Workspace ws = Workspace.create(threads)) {
           double f = median(() -> op.forward(x, y, ws));
           double kg = median(() -> op.backwardKernel(x, y, dk, db, ws));
           double ig = median(() -> op.backwardInput(y, dx, ws));
-          System.out.printf("%-11s %-16s threads=%d forward %6.1f  kernel-grad %6.1f  input-grad %6.1f GFLOP/s%n",
-              b.name, k.name(), threads, b.flops() / f / 1e9, b.flops() / kg / 1e9, b.flops() / ig / 1e9);
+          System.out.printf("%-11s %-16s threads=%d%s forward %6.1f  kernel-grad %6.1f  input-grad %6.1f GFLOP/s%n",
+              b.name, k.name(), threads, bias ? " bias" : "", b.flops() / f / 1e9, b.flops() / kg / 1e9, b.flops() / ig / 1e9);
         }
       }
     }
