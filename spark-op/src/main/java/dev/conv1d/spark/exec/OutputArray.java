@@ -7,8 +7,9 @@ import org.apache.spark.unsafe.Platform;
  * One row's output, built directly in Spark's {@code UnsafeArrayData} format (flat {@code array<float>} or nested
  * {@code array<array<float>>}) and filled chunk by chunk as the kernel produces it. Allocated once at its final
  * size, so a long row split across many batches is never copied or re-grown. The array may come from a
- * {@link BufferPool} with old content: the constructor writes every header, bitmap and padding byte, and the kernel
- * output fills every value, so no byte of the result is left from its previous use.
+ * {@link BufferPool} with old content: every header, bitmap and padding byte is written (by the constructor, or for
+ * channels_last nested inner arrays by the {@link #write} that fills them; every step is written exactly once), and
+ * the kernel output fills every value, so no byte of the result is left from its previous use.
  */
 final class OutputArray {
   private static final long MAX_BYTES = Integer.MAX_VALUE - 16;
@@ -50,7 +51,9 @@ final class OutputArray {
     for (int i = 0; i < outer; i++) {
       long off = innerStart + (long) i * innerBytes;
       Platform.putLong(bytes, slots + 8L * i, (off << 32) | innerBytes);
-      header(base + off, inner);
+      // channels_last: each step's inner array is written whole by one write(), which writes its header right
+      // before its values, while that memory is in cache (here it would be touched twice, a batch apart).
+      if (!channelsLast) header(base + off, inner);
     }
   }
 
@@ -112,16 +115,19 @@ final class OutputArray {
         Platform.copyMemory(srcBase, src, bytes, data + 4L * t0 * f, 4L * n * f);
       } else {
         for (int j = 0; j < f; j++) {
-          Platform.copyMemory(srcBase, src + 4L * j * n, bytes, data + 4L * ((long) j * outLen + t0), 4L * n);
+          ShortCopy.copy(srcBase, src + 4L * j * n, bytes, data + 4L * ((long) j * outLen + t0), 4L * n);
         }
       }
     } else if (channelsLast) {
-      long d = base + innerStart + (long) t0 * innerBytes + innerHeader;
-      for (int t = 0; t < n; t++, d += innerBytes) Platform.copyMemory(srcBase, src + 4L * t * f, bytes, d, 4L * f);
+      long d = base + innerStart + (long) t0 * innerBytes;
+      for (int t = 0; t < n; t++, d += innerBytes) {
+        header(d, f);
+        ShortCopy.copy(srcBase, src + 4L * t * f, bytes, d + innerHeader, 4L * f);
+      }
     } else {
       for (int j = 0; j < f; j++) {
         long d = base + innerStart + (long) j * innerBytes + innerHeader + 4L * t0;
-        Platform.copyMemory(srcBase, src + 4L * j * n, bytes, d, 4L * n);
+        ShortCopy.copy(srcBase, src + 4L * j * n, bytes, d, 4L * n);
       }
     }
   }

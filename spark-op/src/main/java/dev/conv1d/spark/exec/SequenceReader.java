@@ -90,8 +90,11 @@ final class SequenceReader {
     }
     if (channelsLast && outer instanceof UnsafeArrayData && !innerNulls) {
       UnsafeArrayData u = (UnsafeArrayData) outer;
+      Object base = u.getBaseObject();
+      long outerBase = u.getBaseOffset();
+      long slots = outerBase + UnsafeArrayData.calculateHeaderPortionInBytes(n);
       for (int q = 0; q < n; q++) {
-        int k = innerCount(u, innerOffset(u, q));
+        int k = (int) Platform.getLong(base, innerOffset(base, outerBase, slots, q)); // its element count
         if (k != channels) {
           return "step " + q + " has " + k + " channels; expected " + channels
               + " (channels_last rows are [length][channels])";
@@ -160,8 +163,10 @@ final class SequenceReader {
         UnsafeArrayData u = (UnsafeArrayData) data;
         Object base = u.getBaseObject();
         long header = UnsafeArrayData.calculateHeaderPortionInBytes(c);
+        long outerBase = u.getBaseOffset();
+        long slots = outerBase + UnsafeArrayData.calculateHeaderPortionInBytes(u.numElements());
         for (int q = (int) lo; q < hi; q++, d += 4L * c) {
-          Platform.copyMemory(base, innerOffset(u, q) + header, dstBase, d, 4L * c);
+          ShortCopy.copy(base, innerOffset(base, outerBase, slots, q) + header, dstBase, d, 4L * c);
         }
       } else if (kind == InputKind.NESTED) {
         for (int q = (int) lo; q < hi; q++, d += 4L * c) copy(data.getArray(q), 0, c, dstBase, d);
@@ -193,7 +198,7 @@ final class SequenceReader {
       Object base = u.getBaseObject();
       long src = u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(u.numElements());
       if (!doubles) {
-        Platform.copyMemory(base, src + 4L * from, dstBase, dst, 4L * n);
+        ShortCopy.copy(base, src + 4L * from, dstBase, dst, 4L * n);
       } else {
         long s = src + 8L * from;
         for (int i = 0; i < n; i++) Platform.putFloat(dstBase, dst + 4L * i, (float) Platform.getDouble(base, s + 8L * i));
@@ -207,14 +212,9 @@ final class SequenceReader {
 
   // ---- nested UnsafeArrayData without one object per inner array (getArray allocates) ----
 
-  /** Absolute offset (in the outer's base object) of inner array {@code i} of an unsafe array of arrays. */
-  private static long innerOffset(UnsafeArrayData outer, int i) {
-    long slot = outer.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(outer.numElements()) + 8L * i;
-    return outer.getBaseOffset() + (Platform.getLong(outer.getBaseObject(), slot) >> 32);
-  }
-
-  private static int innerCount(UnsafeArrayData outer, long innerOffset) {
-    return (int) Platform.getLong(outer.getBaseObject(), innerOffset);
+  /** Absolute offset of inner array {@code i} of the unsafe array of arrays at outerBase (offsets from slots). */
+  private static long innerOffset(Object base, long outerBase, long slots, int i) {
+    return outerBase + (Platform.getLong(base, slots + 8L * i) >> 32);
   }
 
   /** Index of the first null element, or -1; reads the null bitmap a word at a time for unsafe arrays. */

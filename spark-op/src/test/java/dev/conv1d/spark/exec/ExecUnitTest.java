@@ -107,6 +107,39 @@ class ExecUnitTest {
     }
   }
 
+  /** Every length around the short/long switch and the long/int/byte tails, at odd offsets, heap and native. */
+  @Test
+  void shortCopyMovesExactlyTheBytesAskedFor() {
+    int max = (int) ShortCopy.SHORT_BYTES + 24;
+    byte[] src = new byte[max + 16];
+    new SplittableRandom(7).nextBytes(src);
+    BufferAllocator allocator = ArrowMemory.newTaskAllocator("short-copy-test");
+    try (org.apache.arrow.memory.ArrowBuf nat = allocator.buffer(max + 32)) {
+      for (int n = 0; n <= max; n++) {
+        for (int from : new int[] {0, 3, 4}) {
+          for (int to : new int[] {0, 1, 4, 12}) {
+            byte[] dst = new byte[max + 32];
+            java.util.Arrays.fill(dst, (byte) 0x5a);
+            ShortCopy.copy(src, Platform.BYTE_ARRAY_OFFSET + from, dst, Platform.BYTE_ARRAY_OFFSET + to, n);
+            for (int i = 0; i < dst.length; i++) {
+              byte want = i >= to && i < to + n ? src[from + i - to] : (byte) 0x5a;
+              assertEquals(want, dst[i], "heap n=" + n + " from=" + from + " to=" + to + " at " + i);
+            }
+            nat.setBytes(0, dst);
+            ShortCopy.copy(src, Platform.BYTE_ARRAY_OFFSET + from, null, nat.memoryAddress() + to + 1, n);
+            ShortCopy.copy(null, nat.memoryAddress() + to + 1, dst, Platform.BYTE_ARRAY_OFFSET + to + 1, n);
+            for (int i = 0; i < n; i++) {
+              assertEquals(src[from + i], dst[to + 1 + i], "native n=" + n + " from=" + from + " to=" + to);
+            }
+            assertEquals((byte) 0x5a, dst[to + 1 + n], "native n=" + n + ": a byte past the end was written");
+          }
+        }
+      }
+    } finally {
+      ArrowMemory.closeTaskAllocator(allocator);
+    }
+  }
+
   private static void fillInChunks(OutputArray out, boolean channelsLast, int outLen, int f, float[] lastOrder) {
     float[] buf = new float[outLen * f + 5];
     int[] cuts = {0, 1, 33, 64, outLen};
