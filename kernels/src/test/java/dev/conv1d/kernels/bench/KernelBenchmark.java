@@ -9,6 +9,7 @@ import dev.conv1d.kernels.conv.Weights;
 import dev.conv1d.kernels.conv.Workspace;
 import dev.conv1d.kernels.spec.Conv1DSpec;
 import dev.conv1d.kernels.tensor.SequenceBatch;
+import dev.conv1d.kernels.tf.TfConv1D;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -514,7 +515,6 @@ public final class KernelBenchmark {
     }
 
     Conv1DKernel simd = ConvKernels.panama().orElse(null);
-    String onednn = System.getenv("TF_ENABLE_ONEDNN_OPTS");
     line(out, "# spark-conv1d kernel benchmark (issue 3)");
     line(out, "date:        " + date);
     line(out, "command:     " + commandLine(o, args));
@@ -532,7 +532,7 @@ public final class KernelBenchmark {
         + ConvKernels.selectionReason());
     line(out, "vector api:  SPECIES_PREFERRED = " + species);
     line(out, "tensorflow:  " + tfVersion + " (TF Java 1.1.0), oneDNN "
-        + (onednn == null ? "on (default)" : "TF_ENABLE_ONEDNN_OPTS=" + onednn)
+        + TfConv1D.oneDnnReason()
         + "; ConfigProto intra_op_parallelism_threads = the row's threads, inter_op 1; one child JVM per thread count");
     line(out, "tf graph:    as TfConv1D builds it: Conv2D on [N,1,L,C], Conv2DBackpropInput/Filter; causal = Pad + VALID;"
         + " dilation > 1 via SpaceToBatchND/BatchToSpaceND (Keras' path); suite padding (S6 causal, S7 valid)");

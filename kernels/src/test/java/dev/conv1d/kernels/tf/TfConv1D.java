@@ -63,7 +63,7 @@ import org.tensorflow.types.TInt32;
  * the mathematically required answer: no output, zero input gradient, no gradient contribution. A refusal for
  * any other reason is rethrown.
  *
- * <p>Seen with TensorFlow 2.18.0 (TF Java 1.1.0) on x86-64 CPU. With oneDNN on (TensorFlow's default): grouped
+ * <p>Seen with TensorFlow 2.18.0 (TF Java 1.1.0) on x86-64 CPU. With oneDNN on (TensorFlow's default on newer x86 CPUs, see {@link #ONEDNN}): grouped
  * Conv2D and its gradients, dilated Conv2D gradients and NCHW all run; but a VALID Conv2D whose output would be
  * empty (0 &lt;= L - rf + s &lt; s) returns an uninitialized tensor shaped like its input (then BiasAdd refuses it).
  * With {@code TF_ENABLE_ONEDNN_OPTS=0} (Eigen kernels): Conv2DBackpropInput/Filter refuse dilation &gt; 1 and
@@ -153,8 +153,43 @@ public final class TfConv1D implements AutoCloseable {
     }
   }
 
-  /** TensorFlow's default on x86 Linux; TF_ENABLE_ONEDNN_OPTS=0 selects its Eigen kernels instead. */
-  static final boolean ONEDNN = !isOff(System.getenv("TF_ENABLE_ONEDNN_OPTS"));
+  /** Why {@link #ONEDNN} is what it is, for reports. Declared first: the probe below sets it. */
+  private static String oneDnnReason = "";
+
+  /**
+   * Whether TensorFlow runs its oneDNN CPU kernels. Its default depends on the CPU (on only for x86 CPUs with
+   * AVX-512 VNNI or BF16, AVX-VNNI or AMX) and TF_ENABLE_ONEDNN_OPTS overrides it, so TensorFlow is asked: only
+   * oneDNN computes a grouped Conv2DBackpropFilter on CPU. Guessing wrong matters: Eigen's backprop-filter
+   * segfaults on an empty output gradient.
+   */
+  public static final boolean ONEDNN = probeOneDnn();
+
+  /** How {@link #ONEDNN} was decided. */
+  public static String oneDnnReason() {
+    return oneDnnReason;
+  }
+
+  private static boolean probeOneDnn() {
+    String env = System.getenv("TF_ENABLE_ONEDNN_OPTS");
+    if (isOff(env)) {
+      oneDnnReason = "off: TF_ENABLE_ONEDNN_OPTS=" + env;
+      return false;
+    }
+    // Runs before ONEDNN is assigned; run() reads it only for empty outputs, which this probe does not have.
+    Conv1DSpec s = Conv1DSpec.builder().inChannels(2).filters(2).groups(2).kernelSize(1).useBias(false).build();
+    SequenceBatch x = SequenceBatch.single(new float[] {1, 2, 3, 4}, 2, 2, DataFormat.CHANNELS_LAST);
+    SequenceBatch dz = SequenceBatch.single(new float[] {1, 1, 1, 1}, 2, 2, DataFormat.CHANNELS_LAST);
+    String how = env == null ? "TensorFlow's default for this CPU" : "TF_ENABLE_ONEDNN_OPTS=" + env;
+    try (TfConv1D tf = new TfConv1D()) {
+      tf.run(s, new float[] {1, 1}, null, x, dz, DilationPath.DIRECT, GroupPath.NATIVE);
+      oneDnnReason = "on (" + how + "): grouped Conv2DBackpropFilter runs";
+      return true;
+    } catch (IllegalStateException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      oneDnnReason = "off (" + how + "): grouped Conv2DBackpropFilter refused: " + firstLine(cause.getMessage());
+      return false;
+    }
+  }
 
   private static boolean isOff(String v) {
     return v != null && (v.trim().equals("0") || v.trim().equalsIgnoreCase("false"));
