@@ -38,4 +38,14 @@ public interface Conv1DKernel {
 
   /** sums[j] += in[off + t*stride + j] for t &lt; rows, j &lt; cols (the bias gradient). */
   void addColumnSums(float[] in, int off, int stride, int rows, float[] sums, int cols);
+
+  /**
+   * One pass of the squared error and its gradient, over n values: e = y[off + j] - label[lOff + j] (float),
+   * g[off + j] = e * gScale, and the sum of e*e in double is returned. {@code g} may be {@code y} (in place). A plain
+   * loop is bound by its double reduction chain (about 1 ns a value), as long as a small layer's kernels.
+   */
+  double squaredError(float[] y, int off, float[] label, int lOff, int n, float gScale, float[] g);
+
+  /** The same for the absolute error: g[off + j] = signum(e) * gScale, returns the sum of |e| in double. */
+  double absoluteError(float[] y, int off, float[] label, int lOff, int n, float gScale, float[] g);
 }

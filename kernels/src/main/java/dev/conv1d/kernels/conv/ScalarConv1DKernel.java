@@ -66,4 +66,27 @@ final class ScalarConv1DKernel implements Conv1DKernel {
       for (int j = 0; j < cols; j++) sums[j] += in[o + j];
     }
   }
+
+  @Override
+  public double squaredError(float[] y, int off, float[] label, int lOff, int n, float gScale, float[] g) {
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      float e = y[off + j] - label[lOff + j];
+      g[off + j] = e * gScale;
+      sum += (double) e * e;
+    }
+    return sum;
+  }
+
+  @Override
+  public double absoluteError(float[] y, int off, float[] label, int lOff, int n, float gScale, float[] g) {
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      float e = y[off + j] - label[lOff + j];
+      // signum(e) * gScale without a branch on the sign (random signs mispredict); +-0 and NaN give e * gScale
+      g[off + j] = e != 0 && e == e ? Math.copySign(1f, e) * gScale : e * gScale;
+      sum += Math.abs(e);
+    }
+    return sum;
+  }
 }
