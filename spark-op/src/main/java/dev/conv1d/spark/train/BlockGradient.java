@@ -107,6 +107,11 @@ public final class BlockGradient implements Serializable {
 
   /** Per-thread output buffers, kept across tasks and iterations (a task thread runs one task at a time). */
   private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
+  /**
+   * Per-thread single-threaded workspaces, kept like the buffers: a workspace per task re-grew the kernels' scratch
+   * (window and panel copies of a block's size) in every task of every iteration.
+   */
+  private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::create);
 
   /**
    * Test hook (local mode, same JVM): when true, the first attempt of every even-numbered partition's task fails
@@ -154,87 +159,86 @@ public final class BlockGradient implements Serializable {
     float[] dk = new float[kl], db = layer.useBias ? new float[f] : null;
     float[] pooledY = new float[f], pooledG = new float[f];
     int[] argmax = new int[f];
-    try (Workspace ws = Workspace.create()) {
-      while (blocks.hasNext()) {
-        TrainBlock b = blocks.next();
-        boolean val = b.validation;
-        if (!val && step.fraction < 1) {
-          boolean[] keep = new boolean[b.count];
-          boolean any = false;
-          for (int i = 0; i < b.count; i++) {
-            keep[i] = sampled(step.seed, step.iteration, b.firstRow + i, step.fraction);
-            any |= keep[i];
-          }
-          if (!any) continue;
-          b = b.select(keep, c, f);
-        }
-        int outFloats = b.zOffsets[b.count] * f;
-        if (zb.length < outFloats || yb.length < outFloats || gb.length < outFloats) {
-          zb = buffers[0] = new float[outFloats];
-          yb = linear ? zb : (buffers[1] = new float[outFloats]);
-          gb = inPlace ? zb : (buffers[2] = new float[outFloats]);
-        }
-        SequenceBatch x = SequenceBatch.of(b.x, b.xOffsets, b.count, c, fmt);
-        SequenceBatch z = SequenceBatch.of(zb, b.zOffsets, b.count, f, fmt);
-        SequenceBatch y = SequenceBatch.of(yb, b.zOffsets, b.count, f, fmt);
-        op.forwardPreActivation(x, z, ws);
-        if (perStep) {
-          op.forward(x, y, ws);
-        } else if (!linear) {
-          System.arraycopy(zb, 0, yb, 0, outFloats);
-          act.forward(yb, 0, b.zOffsets[b.count], f);
-        }
-        boolean grad = step.gradient && !val;
-        double lossSum = 0, wSum = 0, actSum = 0;
+    Workspace ws = WORKSPACES.get();
+    while (blocks.hasNext()) {
+      TrainBlock b = blocks.next();
+      boolean val = b.validation;
+      if (!val && step.fraction < 1) {
+        boolean[] keep = new boolean[b.count];
+        boolean any = false;
         for (int i = 0; i < b.count; i++) {
-          int len = b.zOffsets[i + 1] - b.zOffsets[i];
-          int off = b.zOffsets[i] * f;
-          double w = b.weights[i];
-          double scale = grad ? step.lossScale * w : 0;
-          double l;
-          int lOff = b.labelOffsets[i];
-          if (pooling == NONE) {
-            int ss = last ? f : 1, cs = last ? 1 : len;
-            int lss = loss.sparse() ? 1 : ss, lcs = loss.sparse() ? 0 : cs;
-            l = loss.elementwise()
-                ? loss.elementwiseMean(yb, off, len * f, b.labels, lOff, gb, scale)
-                : loss.lossAndGrad(yb, off, len, f, ss, cs, b.labels, lOff, lss, lcs, gb, off, scale);
-          } else {
-            pool(yb, off, len, f, last, pooledY, argmax);
-            l = loss.lossAndGrad(pooledY, 0, 1, f, f, 1, b.labels, lOff, 1, loss.sparse() ? 0 : 1, pooledG, 0, scale);
-            if (grad) unpool(pooledG, gb, off, len, f, last, argmax);
+          keep[i] = sampled(step.seed, step.iteration, b.firstRow + i, step.fraction);
+          any |= keep[i];
+        }
+        if (!any) continue;
+        b = b.select(keep, c, f);
+      }
+      int outFloats = b.zOffsets[b.count] * f;
+      if (zb.length < outFloats || yb.length < outFloats || gb.length < outFloats) {
+        zb = buffers[0] = new float[outFloats];
+        yb = linear ? zb : (buffers[1] = new float[outFloats]);
+        gb = inPlace ? zb : (buffers[2] = new float[outFloats]);
+      }
+      SequenceBatch x = SequenceBatch.of(b.x, b.xOffsets, b.count, c, fmt);
+      SequenceBatch z = SequenceBatch.of(zb, b.zOffsets, b.count, f, fmt);
+      SequenceBatch y = SequenceBatch.of(yb, b.zOffsets, b.count, f, fmt);
+      op.forwardPreActivation(x, z, ws);
+      if (perStep) {
+        op.forward(x, y, ws);
+      } else if (!linear) {
+        System.arraycopy(zb, 0, yb, 0, outFloats);
+        act.forward(yb, 0, b.zOffsets[b.count], f);
+      }
+      boolean grad = step.gradient && !val;
+      double lossSum = 0, wSum = 0, actSum = 0;
+      for (int i = 0; i < b.count; i++) {
+        int len = b.zOffsets[i + 1] - b.zOffsets[i];
+        int off = b.zOffsets[i] * f;
+        double w = b.weights[i];
+        double scale = grad ? step.lossScale * w : 0;
+        double l;
+        int lOff = b.labelOffsets[i];
+        if (pooling == NONE) {
+          int ss = last ? f : 1, cs = last ? 1 : len;
+          int lss = loss.sparse() ? 1 : ss, lcs = loss.sparse() ? 0 : cs;
+          l = loss.elementwise()
+              ? loss.elementwiseMean(yb, off, len * f, b.labels, lOff, gb, scale)
+              : loss.lossAndGrad(yb, off, len, f, ss, cs, b.labels, lOff, lss, lcs, gb, off, scale);
+        } else {
+          pool(yb, off, len, f, last, pooledY, argmax);
+          l = loss.lossAndGrad(pooledY, 0, 1, f, f, 1, b.labels, lOff, 1, loss.sparse() ? 0 : 1, pooledG, 0, scale);
+          if (grad) unpool(pooledG, gb, off, len, f, last, argmax);
+        }
+        lossSum += w * l;
+        wSum += w;
+        if (!val && hasActivity()) {
+          double a = 0, as = step.activityScale;
+          for (int j = off; j < off + len * f; j++) {
+            double v = yb[j];
+            a += (actL1 != 0 ? actL1 * Math.abs(v) : 0) + (actL2 != 0 ? actL2 * v * v : 0);
+            if (grad) gb[j] = (float) (gb[j] + as * (actL1 * Math.signum(v) + 2 * actL2 * v));
           }
-          lossSum += w * l;
-          wSum += w;
-          if (!val && hasActivity()) {
-            double a = 0, as = step.activityScale;
-            for (int j = off; j < off + len * f; j++) {
-              double v = yb[j];
-              a += (actL1 != 0 ? actL1 * Math.abs(v) : 0) + (actL2 != 0 ? actL2 * v * v : 0);
-              if (grad) gb[j] = (float) (gb[j] + as * (actL1 * Math.signum(v) + 2 * actL2 * v));
-            }
-            actSum += a;
-          }
+          actSum += a;
         }
-        if (val) {
-          sums.add(VLOSS, lossSum);
-          sums.add(VWSUM, wSum);
-          sums.add(VCOUNT, b.count);
-          continue;
-        }
-        sums.add(LOSS, lossSum);
-        sums.add(WSUM, wSum);
-        sums.add(COUNT, b.count);
-        sums.add(ACT, actSum);
-        if (grad) {
-          SequenceBatch g = SequenceBatch.of(gb, b.zOffsets, b.count, f, fmt);
-          op.activationBackward(z, g, ws);
-          Arrays.fill(dk, 0f);
-          if (db != null) Arrays.fill(db, 0f);
-          op.backwardKernel(x, g, dk, db, ws);
-          sums.addAll(GRAD, dk, 0, kl);
-          if (db != null) sums.addAll(GRAD + kl, db, 0, f);
-        }
+      }
+      if (val) {
+        sums.add(VLOSS, lossSum);
+        sums.add(VWSUM, wSum);
+        sums.add(VCOUNT, b.count);
+        continue;
+      }
+      sums.add(LOSS, lossSum);
+      sums.add(WSUM, wSum);
+      sums.add(COUNT, b.count);
+      sums.add(ACT, actSum);
+      if (grad) {
+        SequenceBatch g = SequenceBatch.of(gb, b.zOffsets, b.count, f, fmt);
+        op.activationBackward(z, g, ws);
+        Arrays.fill(dk, 0f);
+        if (db != null) Arrays.fill(db, 0f);
+        op.backwardKernel(x, g, dk, db, ws);
+        sums.addAll(GRAD, dk, 0, kl);
+        if (db != null) sums.addAll(GRAD + kl, db, 0, f);
       }
     }
     return sums;

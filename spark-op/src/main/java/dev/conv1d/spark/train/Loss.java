@@ -1,5 +1,7 @@
 package dev.conv1d.spark.train;
 
+import dev.conv1d.kernels.conv.Conv1DKernel;
+import dev.conv1d.kernels.conv.ConvKernels;
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -14,6 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class Loss implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** This JVM's engine (static: chosen where the task runs, not shipped with the loss). */
+  private static final Conv1DKernel ENGINE = ConvKernels.best();
   static final double EPS = 1e-7;
 
   public enum Kind { MSE, MAE, HUBER, BINARY_CROSSENTROPY, CATEGORICAL_CROSSENTROPY, SPARSE_CATEGORICAL_CROSSENTROPY }
@@ -216,29 +220,19 @@ public final class Loss implements Serializable {
   /**
    * Fast path for element-wise losses over n contiguous outputs with the label at the same positions (pooling none:
    * the mean over steps of the mean over filters is the mean over all outputs, whatever the layout). Writes
-   * dLoss/dy times {@code scale} to g and returns the mean loss.
+   * dLoss/dy times {@code scale} to g and returns the mean loss. mse and mae run on the kernels' engine (one vector
+   * pass; the error y - label is taken in float, its sum in double).
    */
   public double elementwiseMean(float[] y, int off, int n, float[] label, int lOff, float[] g, double scale) {
-    double sum = 0, s = scale / n;
+    double s = scale / n;
     switch (kind) {
       case MSE:
-        for (int j = 0; j < n; j++) {
-          double e = (double) y[off + j] - label[lOff + j];
-          sum += e * e;
-          g[off + j] = (float) (2 * e * s);
-        }
-        break;
+        return ENGINE.squaredError(y, off, label, lOff, n, (float) (2 * s), g) / n;
       case MAE:
-        for (int j = 0; j < n; j++) {
-          double e = (double) y[off + j] - label[lOff + j];
-          sum += Math.abs(e);
-          g[off + j] = (float) (Math.signum(e) * s);
-        }
-        break;
+        return ENGINE.absoluteError(y, off, label, lOff, n, (float) s, g) / n;
       default:
         return lossAndGrad(y, off, 1, n, n, 1, label, lOff, n, 1, g, off, scale);
     }
-    return sum / n;
   }
 
   /** Loss only (validation). */
