@@ -2,7 +2,9 @@ package dev.conv1d.spark.bench;
 
 import dev.conv1d.kernels.activation.Activations;
 import dev.conv1d.kernels.bench.BenchShape;
+import dev.conv1d.kernels.conv.Conv1DKernel;
 import dev.conv1d.kernels.conv.Conv1DOp;
+import dev.conv1d.kernels.conv.ConvKernels;
 import dev.conv1d.kernels.conv.Weights;
 import dev.conv1d.kernels.conv.Workspace;
 import dev.conv1d.kernels.init.Initializers;
@@ -52,6 +54,8 @@ import org.apache.spark.sql.types.StructType;
 public final class FitBenchmark {
   private FitBenchmark() {}
 
+  /** The engine the fit's mse loss runs on (Loss uses ConvKernels.best() too). */
+  private static final Conv1DKernel LOSS_ENGINE = ConvKernels.best();
   /** The fit's maxBlockSizeInMB, in bytes; the reference uses blocks of the same number of sequences. */
   private static final long BLOCK_BYTES = 4L << 20;
 
@@ -101,7 +105,7 @@ public final class FitBenchmark {
     line("# iteration = median of Conv1DTrainingSummary.iterationTimeMs (broadcast + treeAggregate + driver step),"
         + " after a warm-up fit of the same data");
     line("# kernels = forwardPreActivation + mse gradient + activationBackward + backwardKernel, 2 threads x one"
-        + " partition's sequences each, buffers allocated once");
+        + " partition's sequences each, gradient in place as the fit does, buffers allocated once");
     line("# floor = broadcast + treeAggregate of parameter-sized exact sums over the same cached partitions, no"
         + " compute; efficiency = kernels / iteration; (kernels + floor) / iteration for information");
     line("shape\trows_factor\tsequences\titer_ms\tkernels_ms\tfloor_ms\tefficiency\t(kernels+floor)/iter");
@@ -271,7 +275,7 @@ public final class FitBenchmark {
       }
       int most = Math.min(block, to - from);
       z = new float[most * out * f];
-      g = new float[z.length];
+      g = z; // in place, as the fit does for a linear activation
       zs = new SequenceBatch[xs.size()];
       gs = new SequenceBatch[xs.size()];
       for (int i = 0; i < xs.size(); i++) {
@@ -293,7 +297,7 @@ public final class FitBenchmark {
       for (int i = 0; i < xs.size(); i++) {
         float[] y = ys.get(i);
         op.forwardPreActivation(xs.get(i), zs[i], ws);
-        for (int j = 0; j < y.length; j++) g[j] = 2 * (z[j] - y[j]);
+        LOSS_ENGINE.squaredError(z, 0, y, 0, y.length, 2f / y.length, g);
         op.activationBackward(zs[i], gs[i], ws);
         op.backwardKernel(xs.get(i), gs[i], dk, db, ws);
       }
