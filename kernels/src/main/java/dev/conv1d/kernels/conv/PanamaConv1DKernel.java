@@ -1055,13 +1055,8 @@ final class PanamaConv1DKernel implements Conv1DKernel {
       a0 = d0.fma(d0, a0);
       a1 = d1.fma(d1, a1);
     }
-    double sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
-    for (; j < n; j++) {
-      float e = y[off + j] - label[lOff + j];
-      g[off + j] = e * gScale;
-      sum += (double) e * e;
-    }
-    return sum;
+    return a0.add(a1).reduceLanes(VectorOperators.ADD)
+        + ScalarConv1DKernel.squaredErrorLoop(y, off + j, label, lOff + j, n - j, gScale, g);
   }
 
   @Override
@@ -1078,13 +1073,7 @@ final class PanamaConv1DKernel implements Conv1DKernel {
       a0 = a0.add(a.convertShape(VectorOperators.F2D, D, 0));
       a1 = a1.add(a.convertShape(VectorOperators.F2D, D, 1));
     }
-    double sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
-    for (; j < n; j++) {
-      float e = y[off + j] - label[lOff + j];
-      // signum(e) * gScale without a branch on the sign (random signs mispredict); +-0 and NaN give e * gScale
-      g[off + j] = e != 0 && e == e ? Math.copySign(1f, e) * gScale : e * gScale;
-      sum += Math.abs(e);
-    }
-    return sum;
+    return a0.add(a1).reduceLanes(VectorOperators.ADD)
+        + ScalarConv1DKernel.absoluteErrorLoop(y, off + j, label, lOff + j, n - j, gScale, g);
   }
 }

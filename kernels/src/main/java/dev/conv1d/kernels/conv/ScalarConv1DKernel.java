@@ -69,6 +69,11 @@ final class ScalarConv1DKernel implements Conv1DKernel {
 
   @Override
   public double squaredError(float[] y, int off, float[] label, int lOff, int n, float gScale, float[] g) {
+    return squaredErrorLoop(y, off, label, lOff, n, gScale, g);
+  }
+
+  /** The plain loop, also the vector engine's tail. */
+  static double squaredErrorLoop(float[] y, int off, float[] label, int lOff, int n, float gScale, float[] g) {
     double sum = 0;
     for (int j = 0; j < n; j++) {
       float e = y[off + j] - label[lOff + j];
@@ -80,6 +85,11 @@ final class ScalarConv1DKernel implements Conv1DKernel {
 
   @Override
   public double absoluteError(float[] y, int off, float[] label, int lOff, int n, float gScale, float[] g) {
+    return absoluteErrorLoop(y, off, label, lOff, n, gScale, g);
+  }
+
+  /** The plain loop, also the vector engine's tail. */
+  static double absoluteErrorLoop(float[] y, int off, float[] label, int lOff, int n, float gScale, float[] g) {
     double sum = 0;
     for (int j = 0; j < n; j++) {
       float e = y[off + j] - label[lOff + j];

@@ -3,14 +3,11 @@ package dev.conv1d.kernels.conv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -20,14 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("kernel-path")
 class ElementwiseErrorTest {
-  static Stream<Arguments> engines() {
-    List<Arguments> a = new ArrayList<>();
-    for (Conv1DKernel k : ConvKernels.available()) a.add(Arguments.of(k.name(), k));
-    return a.stream();
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("engines")
+  @MethodSource("dev.conv1d.kernels.conv.KernelPropertyTest#engines")
   void squaredAndAbsoluteErrorMatchAPlainLoop(String name, Conv1DKernel engine) {
     SplittableRandom r = new SplittableRandom(7);
     for (int n = 0; n <= 300; n++) {
@@ -56,7 +47,7 @@ class ElementwiseErrorTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("engines")
+  @MethodSource("dev.conv1d.kernels.conv.KernelPropertyTest#engines")
   void nanAndInfinityPropagate(String name, Conv1DKernel engine) {
     for (int n : new int[] {3, 17, 64}) {
       float[] y = new float[n], label = new float[n], g = new float[n];
