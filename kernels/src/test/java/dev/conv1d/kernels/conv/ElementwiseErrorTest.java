@@ -2,6 +2,7 @@ package dev.conv1d.kernels.conv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -69,6 +70,7 @@ class ElementwiseErrorTest {
     SplittableRandom r = new SplittableRandom(11);
     float[] y = random(r, 5000), label = random(r, 5000);
     List<Conv1DKernel> all = ConvKernels.available();
+    assumeTrue(all.size() > 1, "one engine in this JVM: nothing to compare");
     float[] g0 = new float[y.length];
     double s0 = all.get(0).squaredError(y, 0, label, 0, y.length, 0.25f, g0);
     for (Conv1DKernel k : all) {
