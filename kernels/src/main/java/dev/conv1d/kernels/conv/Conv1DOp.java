@@ -96,7 +96,7 @@ public final class Conv1DOp {
 
   private void run(SequenceBatch x, SequenceBatch y, Workspace ws, boolean applyActivation) {
     checkInput("x", x);
-    checkOutput("y", x, y);
+    checkOutput("y", x, y, true);
     int tileRows = forwardTileRows();
     int tiles = countTiles(y, tileRows);
     Pass p = ws.pass.set(this, Pass.FORWARD, ws, tileRows, tiles);
@@ -119,15 +119,19 @@ public final class Conv1DOp {
     if (!direct) gather(x, i, from, steps, win);
     boolean last = y.layout() == DataFormat.CHANNELS_LAST;
     float[] out = last ? y.values() : s.tile(tn * f);
-    int outOff = last ? y.start(i) + t0 * f : 0;
+    int ys = last ? y.stride() : f; // a strided output leaves the gaps between steps alone
+    int outOff = last ? y.start(i) + t0 * ys : 0;
     int cg = spec.groupInChannels(), fg = spec.groupFilters();
     for (int g = 0; g < spec.groups(); g++) {
       kernel.convTile(win, wb + g * cg, st * c, forwardOffsets, forwardOffsets.length, forwardPacked[g],
-          out, outOff + g * fg, f, tn, fg);
+          out, outOff + g * fg, ys, tn, fg);
     }
     float[] b = weights.biasView();
-    if (b != null) kernel.addRowVector(out, outOff, f, tn, b, f);
-    if (applyActivation && !activation.isLinear()) activation.forward(out, outOff, tn, f);
+    if (b != null) kernel.addRowVector(out, outOff, ys, tn, b, f);
+    if (applyActivation && !activation.isLinear()) {
+      if (ys == f) activation.forward(out, outOff, tn, f);
+      else for (int t = 0; t < tn; t++) activation.forward(out, outOff + t * ys, 1, f);
+    }
     if (!last) scatterChannelsFirst(out, tn, f, y.values(), y.start(i), y.length(i), t0);
   }
 
@@ -166,7 +170,7 @@ public final class Conv1DOp {
   /** dx = conv^T(dz), where dz is dL/dz (pre-activation). Overwrites dx; its offsets give the input lengths. */
   public void backwardInput(SequenceBatch dz, SequenceBatch dx, Workspace ws) {
     checkInput("dx", dx);
-    checkOutput("dz", dx, dz);
+    checkOutput("dz", dx, dz, false);
     float[][] packed = inputGradPacked();
     int tileRows = inputTileRows();
     int tiles = countTiles(dx, tileRows);
@@ -219,7 +223,7 @@ public final class Conv1DOp {
    */
   public void backwardKernel(SequenceBatch x, SequenceBatch dz, float[] dKernel, float[] dBias, Workspace ws) {
     checkInput("x", x);
-    checkOutput("dz", x, dz);
+    checkOutput("dz", x, dz, false);
     Args.notNull("dKernel", dKernel);
     if (dKernel.length != spec.kernelLength()) {
       throw Args.invalid("dKernel", "length " + dKernel.length, "must have " + spec.kernelLength() + " elements");
@@ -293,7 +297,7 @@ public final class Conv1DOp {
    * to the activation output. Recomputes the pre-activations.
    */
   public Gradients backward(SequenceBatch x, SequenceBatch dy, boolean inputGradient, Workspace ws) {
-    checkOutput("dy", x, dy);
+    checkOutput("dy", x, dy, false);
     SequenceBatch z = newOutput(x);
     forwardPreActivation(x, z, ws);
     int n = dy.totalSteps() * spec.filters();
@@ -466,6 +470,7 @@ public final class Conv1DOp {
 
   private void checkInput(String name, SequenceBatch x) {
     Args.notNull(name, x);
+    dense(name, x);
     if (x.channels() != spec.inChannels()) {
       throw Args.invalid(name, x.channels() + " channels", "must have in_channels = " + spec.inChannels());
     }
@@ -474,8 +479,10 @@ public final class Conv1DOp {
     }
   }
 
-  private void checkOutput(String name, SequenceBatch x, SequenceBatch y) {
+  /** {@code stridedOk}: forward outputs only; every other batch an op reads or writes is dense. */
+  private void checkOutput(String name, SequenceBatch x, SequenceBatch y, boolean stridedOk) {
     Args.notNull(name, y);
+    if (!stridedOk) dense(name, y);
     if (y.channels() != spec.filters()) {
       throw Args.invalid(name, y.channels() + " channels", "must have filters = " + spec.filters() + " channels");
     }
@@ -494,7 +501,15 @@ public final class Conv1DOp {
     }
   }
 
+  private static void dense(String name, SequenceBatch b) {
+    if (!b.isDense()) {
+      throw Args.invalid(name, "a strided batch", "must be dense (strided batches are forward outputs only)");
+    }
+  }
+
   private static void checkSameShape(String an, SequenceBatch a, String bn, SequenceBatch b) {
+    dense(an, a);
+    dense(bn, b);
     if (a.count() != b.count() || a.channels() != b.channels() || a.layout() != b.layout()) {
       throw Args.invalid(bn, b.count() + "x" + b.channels() + " " + b.layout().keras(),
           "must match " + an + " = " + a.count() + "x" + a.channels() + " " + a.layout().keras());

@@ -8,6 +8,11 @@ import dev.conv1d.kernels.spec.DataFormat;
  * and {@code offsets} (in steps) says where each starts. Sequence i spans steps [offsets[i], offsets[i+1]) and
  * elements [offsets[i]*channels, offsets[i+1]*channels) laid out per {@link #layout()}. Arrays are shared, not
  * copied, so callers can reuse buffers across batches.
+ *
+ * <p>A {@linkplain #strided strided} batch (channels_last only) places each sequence at its own start and each step
+ * {@code stride} floats after the previous one, leaving gaps the kernel never touches: a forward pass can then write
+ * straight into a caller's record layout (Spark's row arrays put a small header before each step) instead of a dense
+ * buffer that is copied out afterwards. Only {@code Conv1DOp}'s forward outputs accept strided batches.
  */
 public final class SequenceBatch {
   private final float[] values;
@@ -15,8 +20,16 @@ public final class SequenceBatch {
   private final int count;
   private final int channels;
   private final DataFormat layout;
+  /** Strided batches only (else null and channels): where each sequence starts, floats between steps. */
+  private final int[] starts;
+  private final int stride;
 
   private SequenceBatch(float[] values, int[] offsets, int count, int channels, DataFormat layout) {
+    this(values, offsets, count, channels, layout, null, channels);
+  }
+
+  private SequenceBatch(float[] values, int[] offsets, int count, int channels, DataFormat layout, int[] starts,
+      int stride) {
     this.values = Args.notNull("values", values);
     this.offsets = Args.notNull("offsets", offsets);
     this.count = Args.nonNegative("count", count);
@@ -32,10 +45,31 @@ public final class SequenceBatch {
             "offsets must be non-decreasing (offsets[" + i + "] = " + offsets[i] + ")");
       }
     }
+    this.starts = starts;
+    this.stride = stride;
+    if (starts != null) {
+      checkStrided();
+      return;
+    }
     long need = (long) offsets[count] * channels;
     if (need > values.length) {
       throw Args.invalid("values", "length " + values.length,
           "must hold offsets[count]*channels = " + need + " elements");
+    }
+  }
+
+  private void checkStrided() {
+    if (stride < channels) throw Args.invalid("stride", stride, "must be >= channels = " + channels);
+    if (starts.length < count) {
+      throw Args.invalid("starts", "length " + starts.length, "must hold count = " + count + " entries");
+    }
+    for (int i = 0; i < count; i++) {
+      if (length(i) == 0) continue;
+      long end = starts[i] + (long) (length(i) - 1) * stride + channels;
+      if (starts[i] < 0 || end > values.length) {
+        throw Args.invalid("starts[" + i + "]", starts[i], "sequence " + i + " of " + length(i) + " steps at stride "
+            + stride + " must lie within values (length " + values.length + ")");
+      }
     }
   }
 
@@ -45,6 +79,16 @@ public final class SequenceBatch {
 
   public static SequenceBatch of(float[] values, int[] offsets, int count, int channels, DataFormat layout) {
     return new SequenceBatch(values, offsets, count, channels, layout);
+  }
+
+  /**
+   * A channels_last batch whose sequence i (of {@code offsets[i+1] - offsets[i]} steps) has step t, channel c at
+   * {@code values[starts[i] + t * stride + c]}. The caller keeps sequences from overlapping.
+   */
+  public static SequenceBatch strided(float[] values, int[] offsets, int[] starts, int count, int channels,
+      int stride) {
+    return new SequenceBatch(values, offsets, count, channels, DataFormat.CHANNELS_LAST, Args.notNull("starts", starts),
+        stride);
   }
 
   /** A zeroed batch with the given offsets. */
@@ -76,8 +120,14 @@ public final class SequenceBatch {
 
   public int length(int i) { return offsets[i + 1] - offsets[i]; }
 
+  /** Whether sequences lie back to back in {@link #values()} (not {@link #strided}). */
+  public boolean isDense() { return starts == null; }
+
+  /** Floats from one step to the next (channels_last; channels unless strided). */
+  public int stride() { return stride; }
+
   /** Index in {@link #values()} of the first element of sequence i. */
-  public int start(int i) { return offsets[i] * channels; }
+  public int start(int i) { return starts != null ? starts[i] : offsets[i] * channels; }
 
   /** Total steps of all sequences. */
   public int totalSteps() { return offsets[count] - offsets[0]; }
@@ -85,12 +135,12 @@ public final class SequenceBatch {
   /** Element (step t, channel c) of sequence i, whatever the layout. */
   public float get(int i, int t, int c) {
     int base = start(i);
-    return layout == DataFormat.CHANNELS_LAST ? values[base + t * channels + c] : values[base + c * length(i) + t];
+    return layout == DataFormat.CHANNELS_LAST ? values[base + t * stride + c] : values[base + c * length(i) + t];
   }
 
   public void set(int i, int t, int c, float v) {
     int base = start(i);
-    if (layout == DataFormat.CHANNELS_LAST) values[base + t * channels + c] = v;
+    if (layout == DataFormat.CHANNELS_LAST) values[base + t * stride + c] = v;
     else values[base + c * length(i) + t] = v;
   }
 }

@@ -283,4 +283,88 @@ class KernelPropertyTest {
       assertTrue(ws.scratchFloats() < 100_000, "scratch " + ws.scratchFloats() + " floats for a " + len + "-step sequence");
     }
   }
+
+  /**
+   * A strided output (own start per sequence, steps wider than the filters) gets exactly the dense output's values,
+   * and the gaps between steps and sequences keep what the caller put there: Spark's row headers live in them.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
+  void stridedOutputsEqualDenseAndLeaveGapsAlone(String name, Conv1DKernel engine) {
+    SplittableRandom r = new SplittableRandom(0x57D1DEL);
+    float sentinel = -12345.5f;
+    int checked = 0;
+    for (int n = 0; n < 120; n++) {
+      boolean big = n % 4 == 3;
+      Conv1DSpec s = RandomCases.spec(r, big).toBuilder().dataFormat(DataFormat.CHANNELS_LAST).build();
+      SequenceBatch x = RandomCases.batch(r, s, r.nextInt(5), big ? 70 : 30);
+      float[] kernel = RandomCases.floats(r, s.kernelLength());
+      float[] bias = s.useBias() ? RandomCases.floats(r, s.filters()) : null;
+      String act = ACTIVATIONS.get(n % ACTIVATIONS.size());
+      Conv1DOp op = Conv1DOp.of(s, Weights.ofFlat(kernel, s.kernelSize(), s.groupInChannels(), s.filters(), bias),
+          Activations.parse(act), engine);
+      SequenceBatch dense = op.newOutput(x);
+      int f = s.filters(), stride = f + r.nextInt(8), count = x.count();
+      int[] starts = new int[count];
+      int end = r.nextInt(5);
+      for (int i = 0; i < count; i++) {
+        starts[i] = end;
+        end += dense.length(i) * stride + r.nextInt(6);
+      }
+      float[] values = new float[end + r.nextInt(3)];
+      Arrays.fill(values, sentinel);
+      SequenceBatch y = SequenceBatch.strided(values, dense.offsets(), starts, count, f, stride);
+      boolean[] written = new boolean[values.length];
+      for (int i = 0; i < count; i++) {
+        for (int t = 0; t < dense.length(i); t++) {
+          for (int j = 0; j < f; j++) written[starts[i] + t * stride + j] = true;
+        }
+      }
+      String what = "case " + n + " " + s + " " + act + " stride " + stride + " lengths " + lengths(x);
+      for (int threads = 1; threads <= 2; threads++) {
+        try (Workspace ws = Workspace.create(threads)) {
+          Arrays.fill(values, sentinel);
+          op.forward(x, dense, ws);
+          op.forward(x, y, ws);
+          for (int i = 0; i < count; i++) {
+            for (int t = 0; t < dense.length(i); t++) {
+              for (int j = 0; j < f; j++) {
+                assertEquals(Float.floatToIntBits(dense.get(i, t, j)), Float.floatToIntBits(y.get(i, t, j)),
+                    what + " threads " + threads + ": sequence " + i + " step " + t + " filter " + j);
+              }
+            }
+          }
+          for (int k = 0; k < values.length; k++) {
+            if (!written[k]) assertEquals(sentinel, values[k], what + ": gap float " + k + " was written");
+          }
+        }
+      }
+      checked++;
+    }
+    assertEquals(120, checked);
+  }
+
+  /** Strided batches are forward outputs only: inputs and gradients are dense, and saying otherwise is an error. */
+  @Test
+  void stridedBatchesAreRejectedOutsideForwardOutputs() {
+    Conv1DSpec s = Conv1DSpec.builder().inChannels(2).filters(3).kernelSize(2).useBias(false).build();
+    Conv1DOp op = Conv1DOp.of(s, Weights.ofFlat(new float[s.kernelLength()], 2, 2, 3, null), Activations.linear());
+    int[] offs = {0, 4};
+    SequenceBatch xs = SequenceBatch.strided(new float[16], offs, new int[] {0}, 1, 2, 4);
+    SequenceBatch x = SequenceBatch.allocate(offs, 2, DataFormat.CHANNELS_LAST);
+    SequenceBatch ys = SequenceBatch.strided(new float[16], new int[] {0, 3}, new int[] {1}, 1, 3, 4);
+    SequenceBatch dz = op.newOutput(x);
+    try (Workspace ws = Workspace.create()) {
+      String rule = "must be dense (strided batches are forward outputs only)";
+      Invalid.assertInvalid(() -> op.forward(xs, op.newOutput(x), ws), "x", "a strided batch", rule);
+      Invalid.assertInvalid(() -> op.backwardKernel(x, ys, new float[s.kernelLength()], null, ws), "dz",
+          "a strided batch", rule);
+      Invalid.assertInvalid(() -> op.backwardInput(ys, SequenceBatch.allocate(offs, 2, DataFormat.CHANNELS_LAST), ws),
+          "dz", "a strided batch", rule);
+      Invalid.assertInvalid(() -> op.backwardInput(dz, xs, ws), "dx", "a strided batch", rule);
+      Invalid.assertInvalid(() -> op.activationBackward(ys, dz, ws), "z", "a strided batch", rule);
+      Invalid.assertInvalid(() -> op.backward(x, ys, true, ws), "dy", "a strided batch", rule);
+      op.forward(x, ys, ws); // the one place they belong
+    }
+  }
 }

@@ -2,6 +2,8 @@ package dev.conv1d.kernels.tensor;
 
 import static dev.conv1d.kernels.testing.Invalid.assertInvalid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.conv1d.kernels.spec.DataFormat;
 import org.junit.jupiter.api.Test;
@@ -75,5 +77,29 @@ class SequenceBatchTest {
     assertEquals(5f, last.get(1, 0, 1)); // [t][c]: 4 + 0*2 + 1
     assertEquals(6f, first.get(1, 0, 1)); // [c][t]: 4 + 1*2 + 0
     assertEquals(7f, first.get(1, 1, 1));
+  }
+
+  @Test
+  void stridedBatchesAddressTheirStartsAndStrideAndMustFit() {
+    float[] v = new float[20];
+    SequenceBatch b = SequenceBatch.strided(v, new int[] {0, 2, 2, 5}, new int[] {1, 99, 8}, 3, 2, 3);
+    assertFalse(b.isDense());
+    assertEquals(3, b.stride());
+    assertEquals(8, b.start(2));
+    b.set(0, 1, 1, 7f);
+    b.set(2, 2, 0, 9f);
+    assertEquals(7f, v[1 + 3 + 1]);
+    assertEquals(9f, v[8 + 6]);
+    assertEquals(9f, b.get(2, 2, 0));
+    assertTrue(SequenceBatch.allocate(new int[] {0, 2}, 2, DataFormat.CHANNELS_LAST).isDense());
+    // The empty sequence's start is never used; the last one ends exactly at the array's end.
+    SequenceBatch.strided(new float[16], new int[] {0, 3}, new int[] {16 - 2 - 2 * 6}, 1, 2, 6);
+    assertInvalid(() -> SequenceBatch.strided(new float[16], new int[] {0, 3}, new int[] {5}, 1, 2, 6),
+        "starts[0]", "5", "sequence 0 of 3 steps at stride 6 must lie within values (length 16)");
+    assertInvalid(() -> SequenceBatch.strided(v, new int[] {0, 1}, new int[] {-1}, 1, 2, 3), "starts[0]", "-1");
+    assertInvalid(() -> SequenceBatch.strided(v, new int[] {0, 1}, new int[] {0}, 1, 4, 3), "stride", "3",
+        "must be >= channels = 4");
+    assertInvalid(() -> SequenceBatch.strided(v, new int[] {0, 1, 2}, new int[] {0}, 2, 2, 3), "starts",
+        "length 1", "must hold count = 2 entries");
   }
 }
