@@ -4,12 +4,22 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.unsafe.Platform;
 
 /**
- * One row's output, built directly in Spark's {@code UnsafeArrayData} format (flat {@code array<float>} or nested
- * {@code array<array<float>>}) and filled chunk by chunk as the kernel produces it. Allocated once at its final
- * size, so a long row split across many batches is never copied or re-grown. The array may come from a
- * {@link BufferPool} with old content: every header, bitmap and padding byte is written (by the constructor, or for
- * channels_last nested inner arrays by the {@link #write} that fills them; every step is written exactly once), and
- * the kernel output fills every value, so no byte of the result is left from its previous use.
+ * One row's output in Spark's {@code UnsafeArrayData} format (flat {@code array<float>} or nested
+ * {@code array<array<float>>}), in one of two places:
+ *
+ * <ul>
+ *   <li>{@linkplain #inStaging in the kernel's output staging} (channels_last rows that fit one batch): every header
+ *       is written first and the kernel then writes the values straight into place through a strided output batch,
+ *       so the row's output is never copied before Spark's projection copies it into the result row;
+ *   <li>{@linkplain #allocate on its own array}, filled chunk by chunk (rows split over several batches, and
+ *       channels_first outputs, whose per-filter rows the kernel does not write in place). Allocated once at its
+ *       final size, so a long row is never copied or re-grown.
+ * </ul>
+ *
+ * Arrays may come from a {@link BufferPool} or a reused staging array with old content: every header, bitmap and
+ * padding byte is written here, and the kernel output fills every value, so no byte of the result is left over.
+ * Nested channels_last steps are whole inner arrays in the staging too ({@link #stagingStride}), so a chunk goes to
+ * its own array in one bulk copy.
  */
 final class OutputArray {
   private static final long MAX_BYTES = Integer.MAX_VALUE - 16;
@@ -18,25 +28,28 @@ final class OutputArray {
   private final boolean channelsLast;
   private final int outLen;
   private final int filters;
-  private final byte[] bytes;
-  /** Nested: byte offset of the first inner array and the size of each (all inner arrays have one size). */
+  /** Where the array is: base object and offset; {@code pooled} when the base is an array of its own. */
+  private final Object base;
+  private final long at;
+  private final byte[] pooled;
+  /** Nested: offset from {@code at} of the first inner array, and the size of each (all have one size). */
   private final long innerStart;
   private final int innerBytes;
   private final int innerHeader;
-
   private final int size;
 
-  private OutputArray(boolean nested, boolean channelsLast, int outLen, int filters, BufferPool pool) {
+  private OutputArray(boolean nested, boolean channelsLast, int outLen, int filters, Object base, long at,
+      byte[] pooled, boolean innerHeaders) {
     this.nested = nested;
     this.channelsLast = channelsLast;
     this.outLen = outLen;
     this.filters = filters;
     this.size = (int) bytes(nested, channelsLast, outLen, filters);
-    this.bytes = pool == null ? new byte[size] : pool.take(size);
-    long base = Platform.BYTE_ARRAY_OFFSET;
+    this.base = base;
+    this.at = at;
+    this.pooled = pooled;
     if (!nested) {
-      long n = (long) outLen * filters;
-      header(base, n);
+      header(base, at, (long) outLen * filters);
       innerStart = 0;
       innerBytes = 0;
       innerHeader = 0;
@@ -44,43 +57,91 @@ final class OutputArray {
     }
     int outer = channelsLast ? outLen : filters, inner = channelsLast ? filters : outLen;
     innerHeader = UnsafeArrayData.calculateHeaderPortionInBytes(inner);
-    innerBytes = (int) (innerHeader + roundToWord(4L * inner));
+    innerBytes = innerBytes(inner);
     innerStart = UnsafeArrayData.calculateHeaderPortionInBytes(outer) + 8L * outer;
-    header(base, outer);
-    long slots = base + UnsafeArrayData.calculateHeaderPortionInBytes(outer);
+    header(base, at, outer);
+    long slots = at + UnsafeArrayData.calculateHeaderPortionInBytes(outer);
     for (int i = 0; i < outer; i++) {
       long off = innerStart + (long) i * innerBytes;
-      Platform.putLong(bytes, slots + 8L * i, (off << 32) | innerBytes);
-      // channels_last: each step's inner array is written whole by one write(), which writes its header right
-      // before its values, while that memory is in cache (here it would be touched twice, a batch apart).
-      if (!channelsLast) header(base + off, inner);
+      Platform.putLong(base, slots + 8L * i, (off << 32) | innerBytes);
     }
+    // channels_last chunks arrive as whole inner arrays, headers included (written in the staging by innerHeaders).
+    if (innerHeaders) innerHeaders(base, at + innerStart, outer, inner);
+  }
+
+  /** A fresh array for the output (tests, and rows too big to pool). */
+  static OutputArray allocate(boolean nested, boolean channelsLast, int outLen, int filters) {
+    return allocate(nested, channelsLast, outLen, filters, null);
+  }
+
+  /** An output on an array from {@code pool} (null: a new one); hand it back with {@link #release}. */
+  static OutputArray allocate(boolean nested, boolean channelsLast, int outLen, int filters, BufferPool pool) {
+    int size = (int) bytes(nested, channelsLast, outLen, filters);
+    byte[] b = pool == null ? new byte[size] : pool.take(size);
+    return new OutputArray(nested, channelsLast, outLen, filters, b, Platform.BYTE_ARRAY_OFFSET, b,
+        !channelsLast && nested);
+  }
+
+  /**
+   * A channels_last output built in {@code staging} from float {@code at} (even), over {@link #stagingFloats}
+   * floats: headers now, values by the kernel from {@link #stagedValuesOffset} on, with stride
+   * {@link #stagingStride}. Valid until the staging array is next written.
+   */
+  static OutputArray inStaging(float[] staging, int at, boolean nested, int outLen, int filters) {
+    return new OutputArray(nested, true, outLen, filters, staging, Platform.FLOAT_ARRAY_OFFSET + 4L * at, null, true);
+  }
+
+  /** Floats of a {@link #inStaging} output: its size in bytes, always a whole number of longs. */
+  static long stagingFloats(boolean nested, int outLen, int filters) {
+    return bytes(nested, true, outLen, filters) / 4;
+  }
+
+  /** Floats from one channels_last step to the next in the staging: whole inner arrays when nested. */
+  static int stagingStride(boolean nested, int filters) {
+    return nested ? innerBytes(filters) / 4 : filters;
+  }
+
+  /** Floats before the first value in a staged step (its inner header; 0 flat). */
+  static int stagingStepHeader(boolean nested, int filters) {
+    return nested ? UnsafeArrayData.calculateHeaderPortionInBytes(filters) / 4 : 0;
+  }
+
+  /** Floats from the start of an {@link #inStaging} output to its first value (the kernel's sequence start). */
+  static int stagedValuesOffset(boolean nested, int outLen, int filters) {
+    long first = !nested ? UnsafeArrayData.calculateHeaderPortionInBytes((long) outLen * filters)
+        : UnsafeArrayData.calculateHeaderPortionInBytes(outLen) + 8L * outLen
+            + UnsafeArrayData.calculateHeaderPortionInBytes(filters);
+    return (int) (first / 4);
+  }
+
+  /** Writes the headers of {@code n} nested channels_last steps staged from float {@code at} on. */
+  static void stageStepHeaders(float[] staging, int at, int n, int filters) {
+    innerHeaders(staging, Platform.FLOAT_ARRAY_OFFSET + 4L * at, n, filters);
+  }
+
+  private static void innerHeaders(Object base, long from, int count, int inner) {
+    int bytes = innerBytes(inner);
+    for (int i = 0; i < count; i++) header(base, from + (long) i * bytes, inner);
+  }
+
+  private static int innerBytes(int n) {
+    return (int) (UnsafeArrayData.calculateHeaderPortionInBytes(n) + roundToWord(4L * n));
   }
 
   /**
    * The header of an {@code UnsafeArrayData} of n floats at {@code at}: the count, a cleared null bitmap, and the
    * last word of the values cleared (its padding half, when n is odd, is never written by the kernel output).
    */
-  private void header(long at, long n) {
-    Platform.putLong(bytes, at, n);
+  private static void header(Object base, long at, long n) {
+    Platform.putLong(base, at, n);
     long h = UnsafeArrayData.calculateHeaderPortionInBytes(n);
-    for (long w = 8; w < h; w += 8) Platform.putLong(bytes, at + w, 0L); // the bitmap: a word per 64 values
-    if ((n & 1) != 0) Platform.putLong(bytes, at + h + roundToWord(4L * n) - 8, 0L);
+    for (long w = 8; w < h; w += 8) Platform.putLong(base, at + w, 0L); // the bitmap: a word per 64 values
+    if ((n & 1) != 0) Platform.putLong(base, at + h + roundToWord(4L * n) - 8, 0L);
   }
 
-  /** A fresh array for the output (tests, and rows too big to pool). */
-  static OutputArray allocate(boolean nested, boolean channelsLast, int outLen, int filters) {
-    return new OutputArray(nested, channelsLast, outLen, filters, null);
-  }
-
-  /** An output on an array from {@code pool}; hand it back with {@link #release} once the row is consumed. */
-  static OutputArray allocate(boolean nested, boolean channelsLast, int outLen, int filters, BufferPool pool) {
-    return new OutputArray(nested, channelsLast, outLen, filters, pool);
-  }
-
-  /** Gives the array back to {@code pool}; the result must not be used any more. */
+  /** Gives the array back to {@code pool} (staged outputs have none); the result must not be used any more. */
   void release(BufferPool pool) {
-    pool.give(bytes);
+    if (pooled != null) pool.give(pooled);
   }
 
   /** Size in bytes of the output of {@code outLen} steps; more than {@link #fits} allows is refused. */
@@ -103,38 +164,36 @@ final class OutputArray {
   }
 
   /**
-   * Writes output steps [t0, t0 + n) from floats at {@code src} in {@code srcBase} (null: native memory; or a
-   * float[]), laid out [n][filters] (channels_last) or [filters][n] (channels_first).
+   * Copies output steps [t0, t0 + n) from the staging, where the kernel wrote them from float {@code from} on:
+   * channels_last as staged steps ({@link #stagingStride}, headers included when nested, written by
+   * {@link #stageStepHeaders}), channels_first as [filters][n]. Only for {@link #allocate}d outputs.
    */
-  void write(int t0, int n, Object srcBase, long src) {
-    long base = Platform.BYTE_ARRAY_OFFSET;
+  void write(int t0, int n, float[] src, int from) {
+    long dst = at;
+    long s = Platform.FLOAT_ARRAY_OFFSET + 4L * from;
     int f = filters;
     if (!nested) {
-      long data = base + UnsafeArrayData.calculateHeaderPortionInBytes((long) outLen * f);
+      long data = dst + UnsafeArrayData.calculateHeaderPortionInBytes((long) outLen * f);
       if (channelsLast) {
-        Platform.copyMemory(srcBase, src, bytes, data + 4L * t0 * f, 4L * n * f);
+        Platform.copyMemory(src, s, base, data + 4L * t0 * f, 4L * n * f);
       } else {
         for (int j = 0; j < f; j++) {
-          ShortCopy.copy(srcBase, src + 4L * j * n, bytes, data + 4L * ((long) j * outLen + t0), 4L * n);
+          ShortCopy.copy(src, s + 4L * j * n, base, data + 4L * ((long) j * outLen + t0), 4L * n);
         }
       }
     } else if (channelsLast) {
-      long d = base + innerStart + (long) t0 * innerBytes;
-      for (int t = 0; t < n; t++, d += innerBytes) {
-        header(d, f);
-        ShortCopy.copy(srcBase, src + 4L * t * f, bytes, d + innerHeader, 4L * f);
-      }
+      Platform.copyMemory(src, s - innerHeader, base, dst + innerStart + (long) t0 * innerBytes, (long) n * innerBytes);
     } else {
       for (int j = 0; j < f; j++) {
-        long d = base + innerStart + (long) j * innerBytes + innerHeader + 4L * t0;
-        ShortCopy.copy(srcBase, src + 4L * j * n, bytes, d, 4L * n);
+        long d = dst + innerStart + (long) j * innerBytes + innerHeader + 4L * t0;
+        ShortCopy.copy(src, s + 4L * j * n, base, d, 4L * n);
       }
     }
   }
 
   UnsafeArrayData result() {
     UnsafeArrayData a = new UnsafeArrayData();
-    a.pointTo(bytes, Platform.BYTE_ARRAY_OFFSET, size);
+    a.pointTo(base, at, size);
     return a;
   }
 }

@@ -31,10 +31,13 @@ import org.apache.spark.unsafe.Platform;
  * written chunk by chunk into its final array, so memory beyond a row's own input and output stays bounded.
  *
  * <p>Copies on the way: the input window goes from the row into the Arrow batch, from there into the heap array the
- * kernel reads; the kernel's heap output goes straight into each row's final {@code UnsafeArrayData} (no Arrow
- * staging on the way out). Row copies (kept rows, see {@link #protectAndHasNext}) and output arrays are built on
- * byte arrays from a {@link BufferPool}, handed back once the consumer has moved past the row, so a task does not
- * allocate and zero two sequence-sized arrays per row.
+ * kernel reads. On the way out there is no copy for channels_last rows that fit one batch: the kernel writes into a
+ * strided output batch laid out as each row's final {@code UnsafeArrayData}, headers written beforehand
+ * ({@link OutputArray#inStaging}), and the row hands Spark an array over the staging itself. Rows split over batches
+ * and channels_first outputs are copied from the staging into their own arrays, chunk by chunk (measured on S1
+ * nested, 12800 rows: 4% less transform time than copying every row out). Row copies (kept rows, see
+ * {@link #protectAndHasNext}) and own output arrays are built on byte arrays from a {@link BufferPool}, handed back
+ * once the consumer has moved past the row, so a task does not allocate and zero two sequence-sized arrays per row.
  *
  * <p>Rows handed out by {@link #next()} are valid until the following {@code hasNext()}/{@code next()} call, the
  * contract of Spark's own row iterators (the one consumer, Spark's scan over this RDD, projects each row at once).
@@ -76,6 +79,9 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
   private float[] yStage = new float[0];
   private int[] xOffsets = new int[1];
   private int[] yOffsets = new int[1];
+  private int[] yStarts = new int[0];
+  /** Floats per output step in the staging (channels_last: whole inner arrays when nested). */
+  private final int yStride;
   private boolean closed;
 
   /** A row on its way through: its input (copied once another row is read) and its output being filled. */
@@ -84,32 +90,39 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     boolean copied;
     /** The pooled array under the row copy, or null. */
     byte[] rowBuffer;
-    final OutputArray out;
+    /** Null until the first batch the row is in (and for rows kept with a null output). */
+    OutputArray out;
     final long length;
     final int outLen;
     int next;
     boolean complete;
 
-    Slot(InternalRow row, OutputArray out, long length, int outLen) {
+    Slot(InternalRow row, long length, int outLen) {
       this.row = row;
-      this.out = out;
       this.length = length;
       this.outLen = outLen;
     }
   }
 
-  /** Output steps [t0, t0 + n) of one slot, computed by one batch entry. */
+  /**
+   * Output steps [t0, t0 + n) of one slot, computed by one batch entry into the output staging from float
+   * {@code yAt} on; {@code direct}: the whole row, staged as its final array.
+   */
   private static final class Piece {
     final Slot slot;
     final int t0;
     final int n;
     final int window;
+    final int yAt;
+    final boolean direct;
 
-    Piece(Slot slot, int t0, int n, int window) {
+    Piece(Slot slot, int t0, int n, int window, int yAt, boolean direct) {
       this.slot = slot;
       this.t0 = t0;
       this.n = n;
       this.window = window;
+      this.yAt = yAt;
+      this.direct = direct;
     }
   }
 
@@ -122,6 +135,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     this.reader = new SequenceReader(plan);
     this.nested = plan.kind == InputKind.NESTED;
     this.channelsLast = spec.dataFormat() == DataFormat.CHANNELS_LAST;
+    this.yStride = channelsLast ? OutputArray.stagingStride(nested, spec.filters()) : spec.filters();
     this.partition = task == null ? -1 : task.partitionId();
     this.task = task;
     FaultHooks.onTaskStart();
@@ -217,6 +231,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     pieces.clear();
     Slot carried = pending;
     if (carried != null) slots.add(carried);
+    boolean carriedSplit = carried != null && carried.next > 0;
     int c = spec.inChannels(), f = spec.filters(), s = spec.strides(), rf = spec.receptiveField();
     long xFloats = 0, yFloats = 0;
     while (true) {
@@ -237,41 +252,57 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
         if (bad != null) {
           if (plan.onInvalid == ExecPlan.OnInvalid.ERROR) throw invalid(bad);
           if (plan.onInvalid == ExecPlan.OnInvalid.KEEP) {
-            Slot kept = new Slot(row, null, 0, 0);
+            Slot kept = new Slot(row, 0, 0);
             kept.complete = true;
             slots.add(kept);
           }
           continue;
         }
-        Slot slot = new Slot(row, OutputArray.allocate(nested, channelsLast, outLen, f, outPool), reader.length(), outLen);
+        Slot slot = new Slot(row, reader.length(), outLen);
         slots.add(slot);
         if (outLen == 0) {
+          slot.out = OutputArray.allocate(nested, channelsLast, 0, f, outPool);
           slot.complete = true;
           continue;
         }
         pending = slot;
       }
       long room = maxFloats - xFloats - yFloats;
-      long n = (room - (long) (rf - s) * c) / ((long) s * c + f);
-      n = Math.min(n, pending.outLen - pending.next);
-      if (n <= 0) {
-        if (!pieces.isEmpty()) break;
-        n = 1; // always make progress, even when one step exceeds the budget
+      long n;
+      boolean direct = false;
+      if (channelsLast && pending.next == 0) {
+        // The whole row in place (no output copy) when it fits; a row that would fit an empty batch waits for one.
+        long whole = ((long) (pending.outLen - 1) * s + rf) * c
+            + OutputArray.stagingFloats(nested, pending.outLen, f);
+        direct = whole <= room;
+        if (!direct && whole <= maxFloats && !pieces.isEmpty()) break;
+      }
+      if (direct) {
+        n = pending.outLen;
+      } else {
+        n = (room - (long) (rf - s) * c) / ((long) s * c + yStride);
+        n = Math.min(n, pending.outLen - pending.next);
+        if (n <= 0) {
+          if (!pieces.isEmpty()) break;
+          n = 1; // always make progress, even when one step exceeds the budget
+        }
+        if (pending.out == null) pending.out = OutputArray.allocate(nested, channelsLast, pending.outLen, f, outPool);
       }
       int window = (int) ((n - 1) * s + rf);
       long winFloats = (long) window * c;
       long address = xs.prepare(pieces.size() + 1, xFloats + winFloats);
       long q0 = (long) pending.next * s - spec.padLeft((int) pending.length);
       reader.copyWindow(q0, window, address + 4L * xFloats);
-      pieces.add(new Piece(pending, pending.next, (int) n, window));
+      pieces.add(new Piece(pending, pending.next, (int) n, window, (int) yFloats, direct));
       xFloats += winFloats;
-      yFloats += n * f;
+      yFloats += direct ? OutputArray.stagingFloats(nested, (int) n, f) : n * yStride;
+      if (channelsLast) yFloats += yFloats & 1; // staged arrays start on 8-byte boundaries
       xs.setEnd(pieces.size() - 1, (int) xFloats);
       pending.next += (int) n;
       if (pending.next < pending.outLen) break; // the batch is full
       pending.complete = true;
       pending = null;
-      if (carried != null) break; // a long row just ended: emit it before reading on, so it is never copied
+      if (carriedSplit) break; // a long row just ended: emit it before reading on, so it is never copied
     }
     if (!pieces.isEmpty()) {
       runKernel((int) xFloats, (int) yFloats);
@@ -290,6 +321,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     if (xOffsets.length < count + 1) {
       xOffsets = new int[count + 1];
       yOffsets = new int[count + 1];
+      yStarts = new int[count];
     }
     int f = spec.filters();
     for (int i = 0; i < count; i++) {
@@ -300,11 +332,27 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     xs.copyTo(xStage, xFloats);
     DataFormat fmt = spec.dataFormat();
     SequenceBatch x = SequenceBatch.of(xStage, xOffsets, count, spec.inChannels(), fmt);
-    SequenceBatch y = SequenceBatch.of(yStage, yOffsets, count, f, fmt);
+    SequenceBatch y;
+    if (channelsLast) {
+      int stepHeader = OutputArray.stagingStepHeader(nested, f);
+      for (int i = 0; i < count; i++) {
+        Piece p = pieces.get(i);
+        if (p.direct) {
+          p.slot.out = OutputArray.inStaging(yStage, p.yAt, nested, p.n, f);
+          yStarts[i] = p.yAt + OutputArray.stagedValuesOffset(nested, p.n, f);
+        } else {
+          if (nested) OutputArray.stageStepHeaders(yStage, p.yAt, p.n, f);
+          yStarts[i] = p.yAt + stepHeader;
+        }
+      }
+      y = SequenceBatch.strided(yStage, yOffsets, yStarts, count, f, yStride);
+    } else {
+      y = SequenceBatch.of(yStage, yOffsets, count, f, fmt);
+    }
     op.forward(x, y, workspace);
     for (int i = 0; i < count; i++) {
       Piece p = pieces.get(i);
-      p.slot.out.write(p.t0, p.n, yStage, Platform.FLOAT_ARRAY_OFFSET + 4L * yOffsets[i] * f);
+      if (!p.direct) p.slot.out.write(p.t0, p.n, yStage, channelsLast ? yStarts[i] : yOffsets[i] * f);
     }
   }
 

@@ -76,13 +76,13 @@ class ExecUnitTest {
     for (boolean nested : new boolean[] {false, true}) {
       for (boolean channelsLast : new boolean[] {true, false}) {
         OutputArray out = OutputArray.allocate(nested, channelsLast, outLen, f);
-        fillInChunks(out, channelsLast, outLen, f, lastOrder);
+        fillInChunks(out, nested, channelsLast, outLen, f, lastOrder);
         BufferPool pool = new BufferPool(1 << 20);
         byte[] old = new byte[(int) OutputArray.bytes(nested, channelsLast, outLen, f) + 24];
         java.util.Arrays.fill(old, (byte) -1);
         pool.give(old);
         OutputArray reused = OutputArray.allocate(nested, channelsLast, outLen, f, pool);
-        fillInChunks(reused, channelsLast, outLen, f, lastOrder);
+        fillInChunks(reused, nested, channelsLast, outLen, f, lastOrder);
         UnsafeArrayData a = out.result();
         String what = (nested ? "nested " : "flat ") + (channelsLast ? "channels_last" : "channels_first");
         if (!nested) {
@@ -103,6 +103,22 @@ class ExecUnitTest {
         // Spark's own copy agrees byte for byte, so the array survives UnsafeRow projection and shuffles.
         assertTrue(a.copy().equals(a), what);
         assertEquals(a, reused.result(), what + " on a recycled array");
+        if (channelsLast) {
+          // In place: headers on a staging array full of old floats, values where the kernel writes them.
+          for (int at : new int[] {0, 6}) {
+            float[] staging = new float[(int) OutputArray.stagingFloats(nested, outLen, f) + at + 3];
+            java.util.Arrays.fill(staging, Float.intBitsToFloat(0xdeadbeef));
+            OutputArray staged = OutputArray.inStaging(staging, at, nested, outLen, f);
+            int v0 = at + OutputArray.stagedValuesOffset(nested, outLen, f);
+            int stride = OutputArray.stagingStride(nested, f);
+            for (int t = 0; t < outLen; t++) {
+              for (int j = 0; j < f; j++) staging[v0 + t * stride + j] = lastOrder[t * f + j];
+            }
+            assertEquals(a, staged.result(), what + " staged at float " + at);
+            assertTrue(staged.result().copy().equals(a), what + " staged, copied");
+            staged.release(pool); // nothing to give back
+          }
+        }
       }
     }
   }
@@ -140,15 +156,23 @@ class ExecUnitTest {
     }
   }
 
-  private static void fillInChunks(OutputArray out, boolean channelsLast, int outLen, int f, float[] lastOrder) {
-    float[] buf = new float[outLen * f + 5];
+  /** Chunks as the runner stages them: channels_last steps at the staging stride (whole inner arrays if nested). */
+  private static void fillInChunks(OutputArray out, boolean nested, boolean channelsLast, int outLen, int f,
+      float[] lastOrder) {
+    int stride = channelsLast ? OutputArray.stagingStride(nested, f) : f;
+    int head = channelsLast ? OutputArray.stagingStepHeader(nested, f) : 0;
+    float[] buf = new float[outLen * stride + 6];
+    java.util.Arrays.fill(buf, Float.NaN);
     int[] cuts = {0, 1, 33, 64, outLen};
     for (int k = 0; k + 1 < cuts.length; k++) {
       int t0 = cuts[k], n = cuts[k + 1] - cuts[k];
+      if (channelsLast && nested) OutputArray.stageStepHeaders(buf, 6, n, f);
       for (int t = 0; t < n; t++) {
-        for (int j = 0; j < f; j++) buf[5 + (channelsLast ? t * f + j : j * n + t)] = lastOrder[(t0 + t) * f + j];
+        for (int j = 0; j < f; j++) {
+          buf[6 + head + (channelsLast ? t * stride + j : j * n + t)] = lastOrder[(t0 + t) * f + j];
+        }
       }
-      out.write(t0, n, buf, Platform.FLOAT_ARRAY_OFFSET + 4L * 5);
+      out.write(t0, n, buf, 6 + head);
     }
   }
 
