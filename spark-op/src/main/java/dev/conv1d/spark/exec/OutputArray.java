@@ -57,7 +57,7 @@ final class OutputArray {
     }
     int outer = channelsLast ? outLen : filters, inner = channelsLast ? filters : outLen;
     innerHeader = UnsafeArrayData.calculateHeaderPortionInBytes(inner);
-    innerBytes = innerBytes(inner);
+    innerBytes = (int) innerBytes(inner); // fits: the whole array does
     innerStart = UnsafeArrayData.calculateHeaderPortionInBytes(outer) + 8L * outer;
     header(base, at, outer);
     long slots = at + UnsafeArrayData.calculateHeaderPortionInBytes(outer);
@@ -84,7 +84,7 @@ final class OutputArray {
 
   /**
    * A channels_last output built in {@code staging} from float {@code at} (even), over {@link #stagingFloats}
-   * floats: headers now, values by the kernel from {@link #stagedValuesOffset} on, with stride
+   * floats: headers now, values by the kernel from {@link #firstValue} on, with stride
    * {@link #stagingStride}. Valid until the staging array is next written.
    */
   static OutputArray inStaging(float[] staging, int at, boolean nested, int outLen, int filters) {
@@ -98,7 +98,7 @@ final class OutputArray {
 
   /** Floats from one channels_last step to the next in the staging: whole inner arrays when nested. */
   static int stagingStride(boolean nested, int filters) {
-    return nested ? innerBytes(filters) / 4 : filters;
+    return nested ? (int) innerBytes(filters) / 4 : filters;
   }
 
   /** Floats before the first value in a staged step (its inner header; 0 flat). */
@@ -106,11 +106,10 @@ final class OutputArray {
     return nested ? UnsafeArrayData.calculateHeaderPortionInBytes(filters) / 4 : 0;
   }
 
-  /** Floats from the start of an {@link #inStaging} output to its first value (the kernel's sequence start). */
-  static int stagedValuesOffset(boolean nested, int outLen, int filters) {
-    long first = !nested ? UnsafeArrayData.calculateHeaderPortionInBytes((long) outLen * filters)
-        : UnsafeArrayData.calculateHeaderPortionInBytes(outLen) + 8L * outLen
-            + UnsafeArrayData.calculateHeaderPortionInBytes(filters);
+  /** Floats from the start of a channels_last output to its first value (for a staged one, the kernel's start). */
+  int firstValue() {
+    long first = nested ? innerStart + innerHeader
+        : UnsafeArrayData.calculateHeaderPortionInBytes((long) outLen * filters);
     return (int) (first / 4);
   }
 
@@ -120,12 +119,13 @@ final class OutputArray {
   }
 
   private static void innerHeaders(Object base, long from, int count, int inner) {
-    int bytes = innerBytes(inner);
-    for (int i = 0; i < count; i++) header(base, from + (long) i * bytes, inner);
+    long bytes = innerBytes(inner);
+    for (int i = 0; i < count; i++) header(base, from + i * bytes, inner);
   }
 
-  private static int innerBytes(int n) {
-    return (int) (UnsafeArrayData.calculateHeaderPortionInBytes(n) + roundToWord(4L * n));
+  /** Bytes of one inner array of n floats (long: a channels_first inner array holds a whole sequence). */
+  private static long innerBytes(long n) {
+    return UnsafeArrayData.calculateHeaderPortionInBytes(n) + roundToWord(4L * n);
   }
 
   /**
@@ -150,9 +150,9 @@ final class OutputArray {
       long n = (long) outLen * filters;
       return UnsafeArrayData.calculateHeaderPortionInBytes(n) + roundToWord(4L * n);
     }
-    long outer = channelsLast ? outLen : filters, inner = channelsLast ? filters : outLen;
-    long innerSize = UnsafeArrayData.calculateHeaderPortionInBytes(inner) + roundToWord(4L * inner);
-    return UnsafeArrayData.calculateHeaderPortionInBytes(outer) + 8L * outer + outer * innerSize;
+    long outer = channelsLast ? outLen : filters;
+    return UnsafeArrayData.calculateHeaderPortionInBytes(outer) + 8L * outer
+        + outer * innerBytes(channelsLast ? filters : outLen);
   }
 
   static boolean fits(long bytes) {

@@ -339,7 +339,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
         Piece p = pieces.get(i);
         if (p.direct) {
           p.slot.out = OutputArray.inStaging(yStage, p.yAt, nested, p.n, f);
-          yStarts[i] = p.yAt + OutputArray.stagedValuesOffset(nested, p.n, f);
+          yStarts[i] = p.yAt + p.slot.out.firstValue();
         } else {
           if (nested) OutputArray.stageStepHeaders(yStage, p.yAt, p.n, f);
           yStarts[i] = p.yAt + stepHeader;

@@ -109,7 +109,7 @@ class ExecUnitTest {
             float[] staging = new float[(int) OutputArray.stagingFloats(nested, outLen, f) + at + 3];
             java.util.Arrays.fill(staging, Float.intBitsToFloat(0xdeadbeef));
             OutputArray staged = OutputArray.inStaging(staging, at, nested, outLen, f);
-            int v0 = at + OutputArray.stagedValuesOffset(nested, outLen, f);
+            int v0 = at + staged.firstValue();
             int stride = OutputArray.stagingStride(nested, f);
             for (int t = 0; t < outLen; t++) {
               for (int j = 0; j < f; j++) staging[v0 + t * stride + j] = lastOrder[t * f + j];
