@@ -78,12 +78,16 @@ public final class TransformBenchmark {
 
   // options
   private int rowsFactor = 50;
-  private int reps = 5;
+  private int reps = 9;
   private int bigReps = 3;
   private double bigSeconds = 4.0;
   private int warmup = 1;
-  /** Warm-up rounds go on until this much time went into them (JIT: small shapes need many rounds), at most 40. */
-  private double warmupSeconds = 6;
+  /**
+   * Warm-up rounds go on until this much time went into them, at most {@link #MAX_WARMUP_ROUNDS}: on S1 the
+   * transform's pass time still falls after 30 rounds (C2 recompiles Spark's and our row loops for a while).
+   */
+  private double warmupSeconds = 20;
+  private static final int MAX_WARMUP_ROUNDS = 200;
   private int partitions = 2;
   private double udfGflop = 10;
   private String only = "";
@@ -195,9 +199,9 @@ public final class TransformBenchmark {
     println("command: " + (command.isEmpty() ? "(run directly)" : command));
     println("main:    " + getClass().getName() + " " + String.join(" ", argList));
     println("jvm args: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-    printf("options: rows = batch x %d; warm-up >= %d rounds and >= %.0f s (at most 40 rounds); median of %d reps"
+    printf("options: rows = batch x %d; warm-up >= %d rounds and >= %.0f s (at most %d rounds); median of %d reps"
         + " (%d when a step takes > %.0f s); steps interleaved per round; UDFs on at most %.0f (axpy) and %.0f (dot)"
-        + " GFLOP of rows", rowsFactor, warmup, warmupSeconds, reps, bigReps, bigSeconds, udfGflop, udfGflop / 5);
+        + " GFLOP of rows", rowsFactor, warmup, warmupSeconds, MAX_WARMUP_ROUNDS, reps, bigReps, bigSeconds, udfGflop, udfGflop / 5);
     println("floor:   df.select(\"" + INPUT + "\").write.format(\"noop\") on the same cached DataFrame");
     println("kernel:  Conv1DOp.forward, 2 threads x 1-thread halves, batches bounded like the transform's");
     println("udf:     naive per-row Java UDF on array<array<float>>: dot = loops t,f,k,c (target baseline);"
@@ -365,7 +369,7 @@ public final class TransformBenchmark {
     Map<String, double[][]> times = new LinkedHashMap<>();
     double slowest = 0, warm = 0;
     int rounds = 0;
-    while (rounds < warmup || (warm < warmupSeconds && rounds < 40)) {
+    while (rounds < warmup || (warm < warmupSeconds && rounds < MAX_WARMUP_ROUNDS)) {
       for (Map.Entry<String, Runnable> e : steps.entrySet()) {
         double t = time(e.getValue())[0];
         slowest = Math.max(slowest, t);
