@@ -13,6 +13,9 @@ import dev.conv1d.kernels.tensor.SequenceBatch;
 import dev.conv1d.kernels.testing.Close;
 import dev.conv1d.kernels.testing.NaiveConv1D;
 import dev.conv1d.kernels.testing.RandomCases;
+import dev.conv1d.kernels.tf.TfConv1D;
+import dev.conv1d.kernels.tf.TfConv1D.DilationPath;
+import dev.conv1d.kernels.tf.TfConv1D.GroupPath;
 import dev.conv1d.spark.testing.Sequences;
 import dev.conv1d.spark.testing.Sequences.Type;
 import dev.conv1d.spark.testing.SparkTestBase;
@@ -26,13 +29,32 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Local-mode results equal the kernel's and the naive oracle's for every input type, layout and padding. */
+/**
+ * Local-mode results equal the kernel's, the naive oracle's and TensorFlow's for every input type, layout and
+ * padding.
+ */
 class Conv1DModelTransformTest extends SparkTestBase {
+  /** TensorFlow's conv1d, as Keras builds it (dilation through space-to-batch). */
+  private static TfConv1D tf;
+  /** TensorFlow's grouped Conv2D runs only with oneDNN; without it, groups go through per-group slices. */
+  private static final GroupPath TF_GROUPS = TfConv1D.ONEDNN ? GroupPath.NATIVE : GroupPath.SPLIT;
+
+  @BeforeAll
+  static void startTensorFlow() {
+    tf = new TfConv1D();
+  }
+
+  @AfterAll
+  static void closeTensorFlow() {
+    if (tf != null) tf.close();
+  }
 
   static Stream<Arguments> cases() {
     List<Arguments> all = new ArrayList<>();
@@ -80,6 +102,9 @@ class Conv1DModelTransformTest extends SparkTestBase {
     Conv1DOp op = Conv1DOp.of(spec, w, Activations.linear());
     SequenceBatch want = op.forward(x);
     SequenceBatch oracle = NaiveConv1D.forward(spec, w.kernelView(), w.biasView(), Activations.linear(), x);
+    SequenceBatch fromTf = tensorflow(spec, w, x, want);
+    double tfScale = 1;
+    for (float v : fromTf.values()) tfScale = Math.max(tfScale, Math.abs(v));
     assertEquals(x.count(), rows.size(), what + ": rows in = rows out");
     for (int i = 0; i < x.count(); i++) {
       Row row = rows.get(i);
@@ -89,14 +114,33 @@ class Conv1DModelTransformTest extends SparkTestBase {
       SequenceBatch got = Sequences.output(row.get(3), type.nested(), spec.filters(), spec.dataFormat());
       assertEquals(want.length(i), got.length(0), what + ": output length of row " + i);
       int n = want.length(i) * spec.filters();
-      double[] e = new double[n], o = new double[n];
+      assertEquals(want.length(i), fromTf.length(i), what + ": TensorFlow's output length of row " + i);
+      double[] e = new double[n], o = new double[n], t = new double[n];
       for (int k = 0; k < n; k++) {
         e[k] = want.values()[want.start(i) + k];
         o[k] = oracle.values()[oracle.start(i) + k];
+        t[k] = fromTf.values()[fromTf.start(i) + k];
       }
       Close.check(what + " row " + i + " vs kernel", got.values(), 0, e, 1e-6);
       Close.check(what + " row " + i + " vs oracle", got.values(), 0, o, 1e-4);
+      // As the kernels' TensorFlow comparison: max abs error <= 1e-4 * max(1, max|TF|).
+      for (int k = 0; k < n; k++) {
+        double err = Math.abs(got.values()[k] - t[k]);
+        if (!(err <= 1e-4 * tfScale)) {
+          throw new AssertionError(what + " row " + i + " vs TensorFlow: value " + k + " is " + got.values()[k]
+              + ", TensorFlow " + t[k] + " (|error| " + err + " > " + 1e-4 * tfScale + ")");
+        }
+      }
     }
+  }
+
+  /** TensorFlow's forward output of {@code x} (dz is a zero gradient shaped like {@code like}: unused here). */
+  static SequenceBatch tensorflow(Conv1DSpec spec, Weights w, SequenceBatch x, SequenceBatch like) {
+    int[] offs = new int[x.count() + 1];
+    for (int i = 0; i < x.count(); i++) offs[i + 1] = offs[i] + like.length(i);
+    SequenceBatch dz = SequenceBatch.allocate(offs, spec.filters(), spec.dataFormat());
+    float[] bias = spec.useBias() ? w.biasCopy() : null;
+    return tf.run(spec, w.kernelCopy(), bias, x, dz, DilationPath.SPACE_TO_BATCH, TF_GROUPS).output;
   }
 
   @ParameterizedTest(name = "{0} {1} {2}")
