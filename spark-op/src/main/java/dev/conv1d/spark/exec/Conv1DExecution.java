@@ -12,10 +12,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import scala.Function1;
+import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * Runs a resolved {@link ExecPlan} over a Dataset. Batch Datasets go through {@code InternalRow}s end to end.
+ * Runs a resolved {@link ExecPlan} over a Dataset. Batch Datasets go through {@code InternalRow}s end to end, in an
+ * RDD built when an action first needs it (so {@code transform} runs no job).
  * Streaming Datasets cannot be turned into an RDD, so they use the public {@code mapPartitions} on {@code Row}s
  * and convert each row to and from {@code InternalRow} around the same {@link PartitionRunner}: same results, with
  * the boxing cost of {@code Row}s.
@@ -28,10 +30,12 @@ public final class Conv1DExecution {
       Dataset<Row> df = dataset.toDF();
       return df.mapPartitions(new RowPartitions(plan, df.schema(), outputSchema), Encoders.row(outputSchema));
     }
-    RDD<InternalRow> in = SparkInternals.internalRows(dataset);
-    JavaRDD<InternalRow> out = JavaRDD.fromRDD(in, ClassTag$.MODULE$.apply(InternalRow.class))
-        .mapPartitions(new InternalPartitions(plan));
-    return SparkInternals.dataFrame(dataset, out.rdd(), outputSchema);
+    ClassTag<InternalRow> tag = ClassTag$.MODULE$.apply(InternalRow.class);
+    // Deferred: the upstream plan becomes an RDD (which may run its shuffle stages) only when an action plans.
+    RDD<InternalRow> out = new DeferredRdd<>(dataset.sparkSession().sparkContext(),
+        () -> JavaRDD.fromRDD(SparkInternals.internalRows(dataset), tag).mapPartitions(new InternalPartitions(plan))
+            .rdd(), tag);
+    return SparkInternals.dataFrame(dataset, out, outputSchema);
   }
 
   /** The batch path: one runner per partition over internal rows. */

@@ -206,4 +206,39 @@ class Conv1DModelMlTest extends SparkTestBase {
     Pipeline back = Pipeline.load(tmp.resolve("unfitted").toString());
     assertTrue(back.getStages()[0] instanceof Conv1DModel);
   }
+
+  /**
+   * transform is lazy, as Spark ML transformers are: no job runs until an action, even with a shuffle upstream
+   * (adaptive execution would run the shuffle's stages as soon as the plan became an RDD).
+   */
+  @Test
+  void transformRunsNoJobUntilAnAction() throws Exception {
+    org.apache.spark.SparkContext sc = spark.sparkContext();
+    Dataset<Row> upstream = data().repartition(3).join(data().select("id").repartition(2), "id");
+    sc.setJobGroup("conv1d-lazy", "transform only", false);
+    Dataset<Row> out;
+    Dataset<Row> again;
+    try {
+      out = configured().transform(upstream);
+      again = new PipelineModel("p", new Transformer[] {configured()}).transform(upstream);
+      out.schema();
+    } finally {
+      sc.clearJobGroup();
+    }
+    sc.setJobGroup("conv1d-action", "the action", false);
+    long n;
+    try {
+      n = out.count() + again.count();
+    } finally {
+      sc.clearJobGroup();
+    }
+    assertEquals(40, n);
+    // Listener events arrive in order: once the action's jobs are visible, any job started before them is too.
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (sc.statusTracker().getJobIdsForGroup("conv1d-action").length == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(sc.statusTracker().getJobIdsForGroup("conv1d-action").length > 0, "the action's jobs are tracked");
+    assertEquals(0, sc.statusTracker().getJobIdsForGroup("conv1d-lazy").length, "jobs run by transform alone");
+  }
 }
