@@ -705,7 +705,8 @@ public final class Conv1D extends Estimator<Conv1DModel> implements Conv1DParams
       b = new float[f];
       for (int i = 0; i < f; i++) b[i] = (float) theta[kl + i];
     }
-    Conv1DModel m = Conv1DModel.fromFlatWeights(Identifiable$.MODULE$.randomUID("conv1dModel"), k, layer.kernelSize,
+    // The estimator's uid, as Spark's estimators give their models (MLTestingUtils.checkCopyAndUids checks it).
+    Conv1DModel m = Conv1DModel.fromFlatWeights(uid(), k, layer.kernelSize,
         layer.inChannels / layer.groups, f, b);
     copyValues(m, ParamMap.empty());
     m.setParent(this);

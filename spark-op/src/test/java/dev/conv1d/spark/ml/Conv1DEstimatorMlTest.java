@@ -3,6 +3,8 @@ package dev.conv1d.spark.ml;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +18,7 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.feature.SQLTransformer;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
@@ -79,6 +82,23 @@ class Conv1DEstimatorMlTest extends SparkTestBase {
     Conv1D c = e.copy(ParamMap.empty());
     assertEquals(e.uid(), c.uid());
     assertEquals("huber(delta=0.5)", c.getLoss());
+  }
+
+  /** In the manner of Spark's MLTestingUtils.checkCopyAndUids: the fitted model and its copy. */
+  @Test
+  void fittedModelCopyAndUids() {
+    Conv1D est = base().setMaxIter(2);
+    Conv1DModel m = est.fit(df());
+    assertEquals(est.uid(), m.uid(), "a model has its estimator's uid");
+    assertSame(est, m.parent());
+    for (Param<?> p : est.params()) assertEquals(est.uid(), p.parent());
+    for (Param<?> p : m.params()) assertEquals(m.uid(), p.parent());
+    Conv1DModel copy = m.copy(ParamMap.empty());
+    assertNotSame(m, copy);
+    assertEquals(m.uid(), copy.uid());
+    assertSame(est, copy.parent(), "the copy keeps the parent");
+    assertEquals(m.extractParamMap().toString(), copy.extractParamMap().toString());
+    for (Param<?> p : copy.params()) assertEquals(copy.uid(), p.parent());
   }
 
   private static String errorOf(Conv1D est, Dataset<Row> d) {
