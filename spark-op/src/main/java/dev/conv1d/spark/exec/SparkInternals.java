@@ -9,7 +9,9 @@ import org.apache.spark.sql.types.StructType;
 import scala.Function1;
 
 /**
- * Every use of Spark internals in this project, in one place, so a Spark upgrade has one class to check.
+ * The uses of Spark's {@code private[sql]} APIs, in one place, so a Spark upgrade has one class to check for them.
+ * (The hot path's direct use of Catalyst's row formats, {@code UnsafeArrayData} and {@code UnsafeRow}, is in
+ * {@code SequenceReader}, {@code OutputArray} and {@code PartitionRunner}, checked by {@code ExecUnitTest}.)
  *
  * <ul>
  *   <li>{@code classic.Dataset.queryExecution().toRdd()}: the rows of a batch Dataset as {@code InternalRow}s,
