@@ -57,7 +57,7 @@ class TfComparisonTest {
   static final double TOL = 1e-4;
   static final int MAX_REPORTED = 25;
 
-  private static final GroupPath REF_GROUPS = TfConv1D.ONEDNN ? GroupPath.NATIVE : GroupPath.SPLIT;
+  private static final GroupPath REF_GROUPS = TfConv1D.REFERENCE_GROUPS;
   private static TfConv1D tf;
 
   @BeforeAll

@@ -164,6 +164,9 @@ public final class TfConv1D implements AutoCloseable {
    */
   public static final boolean ONEDNN = probeOneDnn();
 
+  /** The group path TensorFlow runs on this machine: its grouped Conv2D needs oneDNN, else per-group slices. */
+  public static final GroupPath REFERENCE_GROUPS = ONEDNN ? GroupPath.NATIVE : GroupPath.SPLIT;
+
   /** How {@link #ONEDNN} was decided. */
   public static String oneDnnReason() {
     return oneDnnReason;
@@ -211,6 +214,14 @@ public final class TfConv1D implements AutoCloseable {
   /** Distinct graphs built so far. */
   public int graphsBuilt() {
     return graphsBuilt;
+  }
+
+  /** TensorFlow's forward output of {@code x} (with bias, no activation), as Keras runs it on this machine. */
+  public SequenceBatch forward(Conv1DSpec spec, float[] kernel, float[] bias, SequenceBatch x) {
+    int[] offs = new int[x.count() + 1];
+    for (int i = 0; i < x.count(); i++) offs[i + 1] = offs[i] + spec.outputLength(x.length(i));
+    SequenceBatch dz = SequenceBatch.allocate(offs, spec.filters(), spec.dataFormat());
+    return run(spec, kernel, bias, x, dz, DilationPath.SPACE_TO_BATCH, REFERENCE_GROUPS).output;
   }
 
   /**

@@ -14,8 +14,6 @@ import dev.conv1d.kernels.testing.Close;
 import dev.conv1d.kernels.testing.NaiveConv1D;
 import dev.conv1d.kernels.testing.RandomCases;
 import dev.conv1d.kernels.tf.TfConv1D;
-import dev.conv1d.kernels.tf.TfConv1D.DilationPath;
-import dev.conv1d.kernels.tf.TfConv1D.GroupPath;
 import dev.conv1d.spark.testing.Sequences;
 import dev.conv1d.spark.testing.Sequences.Type;
 import dev.conv1d.spark.testing.SparkTestBase;
@@ -43,8 +41,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Conv1DModelTransformTest extends SparkTestBase {
   /** TensorFlow's conv1d, as Keras builds it (dilation through space-to-batch). */
   private static TfConv1D tf;
-  /** TensorFlow's grouped Conv2D runs only with oneDNN; without it, groups go through per-group slices. */
-  private static final GroupPath TF_GROUPS = TfConv1D.ONEDNN ? GroupPath.NATIVE : GroupPath.SPLIT;
 
   @BeforeAll
   static void startTensorFlow() {
@@ -102,7 +98,7 @@ class Conv1DModelTransformTest extends SparkTestBase {
     Conv1DOp op = Conv1DOp.of(spec, w, Activations.linear());
     SequenceBatch want = op.forward(x);
     SequenceBatch oracle = NaiveConv1D.forward(spec, w.kernelView(), w.biasView(), Activations.linear(), x);
-    SequenceBatch fromTf = tensorflow(spec, w, x, want);
+    SequenceBatch fromTf = tf.forward(spec, w.kernelCopy(), spec.useBias() ? w.biasCopy() : null, x);
     double tfScale = 1;
     for (float v : fromTf.values()) tfScale = Math.max(tfScale, Math.abs(v));
     assertEquals(x.count(), rows.size(), what + ": rows in = rows out");
@@ -132,15 +128,6 @@ class Conv1DModelTransformTest extends SparkTestBase {
         }
       }
     }
-  }
-
-  /** TensorFlow's forward output of {@code x} (dz is a zero gradient shaped like {@code like}: unused here). */
-  static SequenceBatch tensorflow(Conv1DSpec spec, Weights w, SequenceBatch x, SequenceBatch like) {
-    int[] offs = new int[x.count() + 1];
-    for (int i = 0; i < x.count(); i++) offs[i + 1] = offs[i] + like.length(i);
-    SequenceBatch dz = SequenceBatch.allocate(offs, spec.filters(), spec.dataFormat());
-    float[] bias = spec.useBias() ? w.biasCopy() : null;
-    return tf.run(spec, w.kernelCopy(), bias, x, dz, DilationPath.SPACE_TO_BATCH, TF_GROUPS).output;
   }
 
   @ParameterizedTest(name = "{0} {1} {2}")
