@@ -6,6 +6,7 @@ import dev.conv1d.kernels.spec.Args;
 import dev.conv1d.kernels.spec.Conv1DSpec;
 import dev.conv1d.kernels.spec.DataFormat;
 import dev.conv1d.kernels.tensor.SequenceBatch;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -95,7 +96,7 @@ public final class Conv1DOp {
   }
 
   private void run(SequenceBatch x, SequenceBatch y, Workspace ws, boolean applyActivation) {
-    checkInput("x", x);
+    checkInput("x", x, true);
     checkOutput("y", x, y, true);
     int tileRows = forwardTileRows();
     int tiles = countTiles(y, tileRows);
@@ -112,8 +113,9 @@ public final class Conv1DOp {
     int len = x.length(i);
     int steps = (tn - 1) * st + spec.receptiveField();
     int from = t0 * st - spec.padLeft(len);
-    // A channels_last tile clear of the padding reads the input in place; others gather a zero-padded copy.
-    boolean direct = x.layout() == DataFormat.CHANNELS_LAST && from >= 0 && from + steps <= len;
+    // A channels_last heap tile clear of the padding reads the input in place; others gather a zero-padded copy
+    // (an off-heap batch is always read through this copy, one cache-sized window at a time).
+    boolean direct = x.isHeap() && x.layout() == DataFormat.CHANNELS_LAST && from >= 0 && from + steps <= len;
     float[] win = direct ? x.values() : s.window(steps * c);
     int wb = direct ? x.start(i) + from * c : 0;
     if (!direct) gather(x, i, from, steps, win);
@@ -414,7 +416,6 @@ public final class Conv1DOp {
   /** Copies input steps [from, from+steps) of sequence i, channels_last, zeros outside [0, length). */
   private static void gather(SequenceBatch x, int i, int from, int steps, float[] win) {
     int c = x.channels(), len = x.length(i), base = x.start(i);
-    float[] v = x.values();
     int lo = Math.max(from, 0), hi = Math.min(from + steps, len);
     if (hi <= lo) {
       Arrays.fill(win, 0, steps * c, 0f);
@@ -422,13 +423,29 @@ public final class Conv1DOp {
     }
     Arrays.fill(win, 0, (lo - from) * c, 0f);
     Arrays.fill(win, (hi - from) * c, steps * c, 0f);
-    if (x.layout() == DataFormat.CHANNELS_LAST) {
-      System.arraycopy(v, base + lo * c, win, (lo - from) * c, (hi - lo) * c);
+    if (!x.isHeap()) {
+      gatherBuffer(x.buffer(), base, len, c, x.layout(), lo, hi, from, win);
+    } else if (x.layout() == DataFormat.CHANNELS_LAST) {
+      System.arraycopy(x.values(), base + lo * c, win, (lo - from) * c, (hi - lo) * c);
     } else {
+      float[] v = x.values();
       for (int ch = 0; ch < c; ch++) {
         int src = base + ch * len;
         for (int q = lo; q < hi; q++) win[(q - from) * c + ch] = v[src + q];
       }
+    }
+  }
+
+  /** {@link #gather}'s copy of steps [lo, hi) from an off-heap batch: one bulk get, or absolute gets to transpose. */
+  private static void gatherBuffer(FloatBuffer v, int base, int len, int c, DataFormat layout, int lo, int hi,
+      int from, float[] win) {
+    if (layout == DataFormat.CHANNELS_LAST) {
+      v.get(base + lo * c, win, (lo - from) * c, (hi - lo) * c);
+      return;
+    }
+    for (int ch = 0; ch < c; ch++) {
+      int src = base + ch * len;
+      for (int q = lo; q < hi; q++) win[(q - from) * c + ch] = v.get(src + q);
     }
   }
 
@@ -469,8 +486,14 @@ public final class Conv1DOp {
   // ---- checks ----
 
   private void checkInput(String name, SequenceBatch x) {
+    checkInput(name, x, false);
+  }
+
+  /** {@code offHeapOk}: forward inputs only; every other batch an op reads is a heap array. */
+  private void checkInput(String name, SequenceBatch x, boolean offHeapOk) {
     Args.notNull(name, x);
     dense(name, x);
+    if (!offHeapOk) heap(name, x);
     if (x.channels() != spec.inChannels()) {
       throw Args.invalid(name, x.channels() + " channels", "must have in_channels = " + spec.inChannels());
     }
@@ -482,6 +505,7 @@ public final class Conv1DOp {
   /** {@code stridedOk}: forward outputs only; every other batch an op reads or writes is dense. */
   private void checkOutput(String name, SequenceBatch x, SequenceBatch y, boolean stridedOk) {
     Args.notNull(name, y);
+    heap(name, y);
     if (!stridedOk) dense(name, y);
     if (y.channels() != spec.filters()) {
       throw Args.invalid(name, y.channels() + " channels", "must have filters = " + spec.filters() + " channels");
@@ -507,9 +531,17 @@ public final class Conv1DOp {
     }
   }
 
+  private static void heap(String name, SequenceBatch b) {
+    if (!b.isHeap()) {
+      throw Args.invalid(name, "an off-heap batch", "must be on the heap (off-heap batches are forward inputs only)");
+    }
+  }
+
   private static void checkSameShape(String an, SequenceBatch a, String bn, SequenceBatch b) {
     dense(an, a);
     dense(bn, b);
+    heap(an, a);
+    heap(bn, b);
     if (a.count() != b.count() || a.channels() != b.channels() || a.layout() != b.layout()) {
       throw Args.invalid(bn, b.count() + "x" + b.channels() + " " + b.layout().keras(),
           "must match " + an + " = " + a.count() + "x" + a.channels() + " " + a.layout().keras());

@@ -2,6 +2,7 @@ package dev.conv1d.kernels.tensor;
 
 import dev.conv1d.kernels.spec.Args;
 import dev.conv1d.kernels.spec.DataFormat;
+import java.nio.FloatBuffer;
 
 /**
  * A ragged batch of float sequences: Spark rows differ in length, so one values array holds them back to back
@@ -13,9 +14,16 @@ import dev.conv1d.kernels.spec.DataFormat;
  * {@code stride} floats after the previous one, leaving gaps the kernel never touches: a forward pass can then write
  * straight into a caller's record layout (Spark's row arrays put a small header before each step) instead of a dense
  * buffer that is copied out afterwards. Only {@code Conv1DOp}'s forward outputs accept strided batches.
+ *
+ * <p>An {@linkplain #ofBuffer off-heap} batch (dense, read-only) holds its values in a {@code FloatBuffer}, e.g. the
+ * NIO view of an Arrow buffer: a forward pass copies each tile's input window from it into cache-sized scratch, so
+ * a batch built off the heap is read once where it lies, never copied whole onto the heap. Only {@code Conv1DOp}'s
+ * forward inputs accept off-heap batches.
  */
 public final class SequenceBatch {
   private final float[] values;
+  /** Off-heap batches only (then {@code values} is null). */
+  private final FloatBuffer buffer;
   private final int[] offsets;
   private final int count;
   private final int channels;
@@ -25,12 +33,13 @@ public final class SequenceBatch {
   private final int stride;
 
   private SequenceBatch(float[] values, int[] offsets, int count, int channels, DataFormat layout) {
-    this(values, offsets, count, channels, layout, null, channels);
+    this(Args.notNull("values", values), null, offsets, count, channels, layout, null, channels);
   }
 
-  private SequenceBatch(float[] values, int[] offsets, int count, int channels, DataFormat layout, int[] starts,
-      int stride) {
-    this.values = Args.notNull("values", values);
+  private SequenceBatch(float[] values, FloatBuffer buffer, int[] offsets, int count, int channels, DataFormat layout,
+      int[] starts, int stride) {
+    this.values = values;
+    this.buffer = buffer;
     this.offsets = Args.notNull("offsets", offsets);
     this.count = Args.nonNegative("count", count);
     this.channels = Args.positive("channels", channels);
@@ -52,9 +61,9 @@ public final class SequenceBatch {
       return;
     }
     long need = (long) offsets[count] * channels;
-    if (need > values.length) {
-      throw Args.invalid("values", "length " + values.length,
-          "must hold offsets[count]*channels = " + need + " elements");
+    long have = values != null ? values.length : buffer.limit();
+    if (need > have) {
+      throw Args.invalid("values", "length " + have, "must hold offsets[count]*channels = " + need + " elements");
     }
   }
 
@@ -87,8 +96,16 @@ public final class SequenceBatch {
    */
   public static SequenceBatch strided(float[] values, int[] offsets, int[] starts, int count, int channels,
       int stride) {
-    return new SequenceBatch(values, offsets, count, channels, DataFormat.CHANNELS_LAST, Args.notNull("starts", starts),
-        stride);
+    return new SequenceBatch(Args.notNull("values", values), null, offsets, count, channels, DataFormat.CHANNELS_LAST,
+        Args.notNull("starts", starts), stride);
+  }
+
+  /**
+   * A dense, read-only batch over {@code values[0, limit)} (absolute indices; its position is ignored), for the
+   * forward input only. The caller keeps the memory valid and unchanged until the forward pass returns.
+   */
+  public static SequenceBatch ofBuffer(FloatBuffer values, int[] offsets, int count, int channels, DataFormat layout) {
+    return new SequenceBatch(null, Args.notNull("values", values), offsets, count, channels, layout, null, channels);
   }
 
   /** A zeroed batch with the given offsets. */
@@ -112,7 +129,17 @@ public final class SequenceBatch {
     return offsets;
   }
 
-  public float[] values() { return values; }
+  /** The heap array of the values; an {@linkplain #ofBuffer off-heap} batch has none. */
+  public float[] values() {
+    if (values == null) throw new IllegalStateException("an off-heap batch has no heap array (see isHeap)");
+    return values;
+  }
+
+  /** Whether the values are in a heap array ({@link #values()}), else in a buffer ({@link #buffer()}). */
+  public boolean isHeap() { return values != null; }
+
+  /** The values of an {@linkplain #ofBuffer off-heap} batch, read with absolute gets; null for a heap batch. */
+  public FloatBuffer buffer() { return buffer; }
   public int[] offsets() { return offsets; }
   public int count() { return count; }
   public int channels() { return channels; }
@@ -135,11 +162,13 @@ public final class SequenceBatch {
   /** Element (step t, channel c) of sequence i, whatever the layout. */
   public float get(int i, int t, int c) {
     int base = start(i);
-    return layout == DataFormat.CHANNELS_LAST ? values[base + t * stride + c] : values[base + c * length(i) + t];
+    int at = layout == DataFormat.CHANNELS_LAST ? base + t * stride + c : base + c * length(i) + t;
+    return values != null ? values[at] : buffer.get(at);
   }
 
   public void set(int i, int t, int c, float v) {
     int base = start(i);
+    values(); // off-heap batches are read-only
     if (layout == DataFormat.CHANNELS_LAST) values[base + t * stride + c] = v;
     else values[base + c * length(i) + t] = v;
   }

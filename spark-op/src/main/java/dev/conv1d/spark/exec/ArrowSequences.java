@@ -1,5 +1,7 @@
 package dev.conv1d.spark.exec;
 
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.Float4Vector;
@@ -7,7 +9,6 @@ import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.FieldType;
-import org.apache.spark.unsafe.Platform;
 
 /**
  * A batch of float sequences in Arrow: a {@code ListVector} of {@code Float4Vector}, one list entry per sequence,
@@ -16,6 +17,9 @@ import org.apache.spark.unsafe.Platform;
  * read by address in bulk; the vector's offsets and validity are kept valid so the batch is a real Arrow batch.
  */
 final class ArrowSequences implements AutoCloseable {
+  /** Most values in one batch: its NIO view (what the kernel reads) spans at most 2^31 - 1 bytes. */
+  static final int MAX_FLOATS = (Integer.MAX_VALUE - 8) / 4;
+
   private final ListVector list;
   private final Float4Vector values;
 
@@ -30,7 +34,7 @@ final class ArrowSequences implements AutoCloseable {
 
   /** Makes room for {@code count} sequences of {@code floats} values in all; returns the values' address. */
   long prepare(int count, long floats) {
-    if (floats > Integer.MAX_VALUE - 8) throw new IllegalStateException("batch of " + floats + " floats");
+    if (floats > MAX_FLOATS) throw new IllegalStateException("batch of " + floats + " floats");
     while (list.getOffsetBuffer().capacity() < 4L * (count + 1)
         || list.getValidityBuffer().capacity() < (count + 7) / 8) {
       list.reAlloc();
@@ -63,9 +67,12 @@ final class ArrowSequences implements AutoCloseable {
     values.setValueCount(floats);
   }
 
-  /** Bulk copy of the first {@code n} values to a heap array. */
-  void copyTo(float[] dst, int n) {
-    Platform.copyMemory(null, valuesAddress(), dst, Platform.FLOAT_ARRAY_OFFSET, 4L * n);
+  /**
+   * The first {@code n} values as a {@code FloatBuffer} over the Arrow memory itself (native order, as written),
+   * what the kernel reads: valid until the next {@link #prepare}, which may reallocate.
+   */
+  FloatBuffer floats(int n) {
+    return values.getDataBuffer().nioBuffer(0, 4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
   ListVector vector() {

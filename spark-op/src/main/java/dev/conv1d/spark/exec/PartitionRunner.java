@@ -30,8 +30,8 @@ import org.apache.spark.unsafe.Platform;
  * A sequence that fits is one window; a longer one is split into windows over several batches, and its output is
  * written chunk by chunk into its final array, so memory beyond a row's own input and output stays bounded.
  *
- * <p>Copies on the way: the input window goes from the row into the Arrow batch, from there into the heap array the
- * kernel reads. On the way out there is no copy for channels_last rows that fit one batch: the kernel writes into a
+ * <p>Copies on the way: the input window goes from the row into the Arrow batch, which the kernel reads in place
+ * (through its NIO view, one cache-sized tile window at a time, {@code SequenceBatch.ofBuffer}). On the way out there is no copy for channels_last rows that fit one batch: the kernel writes into a
  * strided output batch laid out as each row's final {@code UnsafeArrayData}, headers written beforehand
  * ({@link OutputArray#inStaging}), and the row hands Spark an array over the staging itself. Rows split over batches
  * and channels_first outputs are copied from the staging into their own arrays, chunk by chunk (measured on S1
@@ -42,7 +42,7 @@ import org.apache.spark.unsafe.Platform;
  * <p>Rows handed out by {@link #next()} are valid until the following {@code hasNext()}/{@code next()} call, the
  * contract of Spark's own row iterators (the one consumer, Spark's scan over this RDD, projects each row at once).
  *
- * <p>One Arrow child allocator, one {@link Workspace}, two heap staging arrays and the buffer pools per task, reused
+ * <p>One Arrow child allocator, one {@link Workspace}, the heap output staging and the buffer pools per task, reused
  * across batches, all released by {@link #close()}, which a task completion listener calls on success and failure
  * alike.
  */
@@ -75,7 +75,6 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
   private final List<Piece> pieces = new ArrayList<>();
   private Slot pending;
   private long rowIndex = -1;
-  private float[] xStage = new float[0];
   private float[] yStage = new float[0];
   private int[] xOffsets = new int[1];
   private int[] yOffsets = new int[1];
@@ -139,8 +138,8 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     this.partition = task == null ? -1 : task.partitionId();
     this.task = task;
     FaultHooks.onTaskStart();
-    // maxBatchBytes is a cap, never an allocation size; one Arrow buffer holds at most 2^31 - 9 floats.
-    this.maxFloats = Math.min(Math.max(1, plan.maxBatchBytes / 4), Integer.MAX_VALUE - 8);
+    // maxBatchBytes is a cap, never an allocation size; one Arrow batch holds at most 2^29 - 2 floats.
+    this.maxFloats = Math.min(Math.max(1, plan.maxBatchBytes / 4), ArrowSequences.MAX_FLOATS);
     String name = task == null ? "conv1d" : "conv1d-stage" + task.stageId() + "-task" + task.taskAttemptId();
     // Enough for a few batches' rows and outputs, or one large row and output; what is live anyway while a batch's
     // rows wait for the kernel, so pooling adds little to a task's footprint.
@@ -316,7 +315,6 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
   private void runKernel(int xFloats, int yFloats) {
     int count = pieces.size();
     xs.seal(count, xFloats);
-    if (xStage.length < xFloats) xStage = new float[xFloats];
     if (yStage.length < yFloats) yStage = new float[yFloats];
     if (xOffsets.length < count + 1) {
       xOffsets = new int[count + 1];
@@ -329,9 +327,9 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
       xOffsets[i + 1] = xOffsets[i] + p.window;
       yOffsets[i + 1] = yOffsets[i] + p.n;
     }
-    xs.copyTo(xStage, xFloats);
     DataFormat fmt = spec.dataFormat();
-    SequenceBatch x = SequenceBatch.of(xStage, xOffsets, count, spec.inChannels(), fmt);
+    // The kernel reads the Arrow batch in place, a cache-sized window at a time.
+    SequenceBatch x = SequenceBatch.ofBuffer(xs.floats(xFloats), xOffsets, count, spec.inChannels(), fmt);
     SequenceBatch y;
     if (channelsLast) {
       int stepHeader = OutputArray.stagingStepHeader(nested, f);

@@ -193,9 +193,9 @@ class ExecUnitTest {
         assertEquals(per * 7, s.start(7));
         List<?> list = s.vector().getObject(3);
         assertEquals(per, list.size());
-        float[] back = new float[count * per];
-        s.copyTo(back, back.length);
-        assertEquals(count * per - 1 + round, back[back.length - 1], 0f);
+        java.nio.FloatBuffer back = s.floats(count * per);
+        assertEquals(count * per, back.limit());
+        assertEquals(count * per - 1 + round, back.get(count * per - 1), 0f, "the kernel's view sees the values");
       }
     } finally {
       ArrowMemory.closeTaskAllocator(alloc);
