@@ -69,7 +69,8 @@ final class ArrowSequences implements AutoCloseable {
 
   /**
    * The first {@code n} values as a {@code FloatBuffer} over the Arrow memory itself (native order, as written),
-   * what the kernel reads: valid until the next {@link #prepare}, which may reallocate.
+   * what the kernel reads: valid until the next {@link #prepare}, which may reallocate. (Arrow builds the view by
+   * reflection, with the {@code --add-opens=java.base/java.nio} that Spark and Arrow need on Java 17 anyway.)
    */
   FloatBuffer floats(int n) {
     return values.getDataBuffer().nioBuffer(0, 4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();

@@ -5,7 +5,6 @@ import java.io.Serializable;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.unsafe.Platform;
 
 /**
  * The transformer's {@link SequenceReader} opened to training: reads one sequence-shaped column (the input, or a
@@ -67,7 +66,7 @@ public final class ColumnReader implements Serializable {
 
     /** Copies the whole current value (length * channels floats, in the layout) to dst[at...]. */
     public void copyTo(float[] dst, int at) {
-      reader.copyWindow(0, reader.length(), dst, Platform.FLOAT_ARRAY_OFFSET + 4L * at);
+      reader.copyWindow(0, reader.length(), dst, SparkInternals.FLOAT_ARRAY_OFFSET + 4L * at);
     }
   }
 

@@ -1,10 +1,9 @@
 package dev.conv1d.spark.exec;
 
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.unsafe.Platform;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 
 /**
- * One row's output in Spark's {@code UnsafeArrayData} format (flat {@code array<float>} or nested
+ * One row's output in Spark's {@code UnsafeArrayData} format (encoded by {@link SparkInternals}) (flat {@code array<float>} or nested
  * {@code array<array<float>>}), in one of two places:
  *
  * <ul>
@@ -49,22 +48,17 @@ final class OutputArray {
     this.at = at;
     this.pooled = pooled;
     if (!nested) {
-      header(base, at, (long) outLen * filters);
+      SparkInternals.writeFloatArrayHeader(base, at, (long) outLen * filters);
       innerStart = 0;
       innerBytes = 0;
       innerHeader = 0;
       return;
     }
     int outer = channelsLast ? outLen : filters, inner = channelsLast ? filters : outLen;
-    innerHeader = UnsafeArrayData.calculateHeaderPortionInBytes(inner);
+    innerHeader = SparkInternals.headerBytes(inner);
     innerBytes = (int) innerBytes(inner); // fits: the whole array does
-    innerStart = UnsafeArrayData.calculateHeaderPortionInBytes(outer) + 8L * outer;
-    header(base, at, outer);
-    long slots = at + UnsafeArrayData.calculateHeaderPortionInBytes(outer);
-    for (int i = 0; i < outer; i++) {
-      long off = innerStart + (long) i * innerBytes;
-      Platform.putLong(base, slots + 8L * i, (off << 32) | innerBytes);
-    }
+    innerStart = SparkInternals.firstInnerArray(outer);
+    SparkInternals.writeArrayOfArraysHeader(base, at, outer, innerBytes);
     // channels_last chunks arrive as whole inner arrays, headers included (written in the staging by innerHeaders).
     if (innerHeaders) innerHeaders(base, at + innerStart, outer, inner);
   }
@@ -78,7 +72,7 @@ final class OutputArray {
   static OutputArray allocate(boolean nested, boolean channelsLast, int outLen, int filters, BufferPool pool) {
     int size = (int) bytes(nested, channelsLast, outLen, filters);
     byte[] b = pool == null ? new byte[size] : pool.take(size);
-    return new OutputArray(nested, channelsLast, outLen, filters, b, Platform.BYTE_ARRAY_OFFSET, b,
+    return new OutputArray(nested, channelsLast, outLen, filters, b, SparkInternals.BYTE_ARRAY_OFFSET, b,
         !channelsLast && nested);
   }
 
@@ -88,7 +82,7 @@ final class OutputArray {
    * {@link #stagingStride}. Valid until the staging array is next written.
    */
   static OutputArray inStaging(float[] staging, int at, boolean nested, int outLen, int filters) {
-    return new OutputArray(nested, true, outLen, filters, staging, Platform.FLOAT_ARRAY_OFFSET + 4L * at, null, true);
+    return new OutputArray(nested, true, outLen, filters, staging, SparkInternals.FLOAT_ARRAY_OFFSET + 4L * at, null, true);
   }
 
   /** Floats of a {@link #inStaging} output: its size in bytes, always a whole number of longs. */
@@ -103,40 +97,29 @@ final class OutputArray {
 
   /** Floats before the first value in a staged step (its inner header; 0 flat). */
   static int stagingStepHeader(boolean nested, int filters) {
-    return nested ? UnsafeArrayData.calculateHeaderPortionInBytes(filters) / 4 : 0;
+    return nested ? SparkInternals.headerBytes(filters) / 4 : 0;
   }
 
   /** Floats from the start of a channels_last output to its first value (for a staged one, the kernel's start). */
   int firstValue() {
     long first = nested ? innerStart + innerHeader
-        : UnsafeArrayData.calculateHeaderPortionInBytes((long) outLen * filters);
+        : SparkInternals.headerBytes((long) outLen * filters);
     return (int) (first / 4);
   }
 
   /** Writes the headers of {@code n} nested channels_last steps staged from float {@code at} on. */
   static void stageStepHeaders(float[] staging, int at, int n, int filters) {
-    innerHeaders(staging, Platform.FLOAT_ARRAY_OFFSET + 4L * at, n, filters);
+    innerHeaders(staging, SparkInternals.FLOAT_ARRAY_OFFSET + 4L * at, n, filters);
   }
 
   private static void innerHeaders(Object base, long from, int count, int inner) {
     long bytes = innerBytes(inner);
-    for (int i = 0; i < count; i++) header(base, from + i * bytes, inner);
+    for (int i = 0; i < count; i++) SparkInternals.writeFloatArrayHeader(base, from + i * bytes, inner);
   }
 
   /** Bytes of one inner array of n floats (long: a channels_first inner array holds a whole sequence). */
   private static long innerBytes(long n) {
-    return UnsafeArrayData.calculateHeaderPortionInBytes(n) + roundToWord(4L * n);
-  }
-
-  /**
-   * The header of an {@code UnsafeArrayData} of n floats at {@code at}: the count, a cleared null bitmap, and the
-   * last word of the values cleared (its padding half, when n is odd, is never written by the kernel output).
-   */
-  private static void header(Object base, long at, long n) {
-    Platform.putLong(base, at, n);
-    long h = UnsafeArrayData.calculateHeaderPortionInBytes(n);
-    for (long w = 8; w < h; w += 8) Platform.putLong(base, at + w, 0L); // the bitmap: a word per 64 values
-    if ((n & 1) != 0) Platform.putLong(base, at + h + roundToWord(4L * n) - 8, 0L);
+    return SparkInternals.floatArrayBytes(n);
   }
 
   /** Gives the array back to {@code pool} (staged outputs have none); the result must not be used any more. */
@@ -146,21 +129,13 @@ final class OutputArray {
 
   /** Size in bytes of the output of {@code outLen} steps; more than {@link #fits} allows is refused. */
   static long bytes(boolean nested, boolean channelsLast, int outLen, int filters) {
-    if (!nested) {
-      long n = (long) outLen * filters;
-      return UnsafeArrayData.calculateHeaderPortionInBytes(n) + roundToWord(4L * n);
-    }
+    if (!nested) return SparkInternals.floatArrayBytes((long) outLen * filters);
     long outer = channelsLast ? outLen : filters;
-    return UnsafeArrayData.calculateHeaderPortionInBytes(outer) + 8L * outer
-        + outer * innerBytes(channelsLast ? filters : outLen);
+    return SparkInternals.arrayOfArraysBytes(outer, innerBytes(channelsLast ? filters : outLen));
   }
 
   static boolean fits(long bytes) {
     return bytes <= MAX_BYTES;
-  }
-
-  private static long roundToWord(long n) {
-    return (n + 7) / 8 * 8;
   }
 
   /**
@@ -170,30 +145,28 @@ final class OutputArray {
    */
   void write(int t0, int n, float[] src, int from) {
     long dst = at;
-    long s = Platform.FLOAT_ARRAY_OFFSET + 4L * from;
+    long s = SparkInternals.FLOAT_ARRAY_OFFSET + 4L * from;
     int f = filters;
     if (!nested) {
-      long data = dst + UnsafeArrayData.calculateHeaderPortionInBytes((long) outLen * f);
+      long data = dst + SparkInternals.headerBytes((long) outLen * f);
       if (channelsLast) {
-        Platform.copyMemory(src, s, base, data + 4L * t0 * f, 4L * n * f);
+        SparkInternals.copy(src, s, base, data + 4L * t0 * f, 4L * n * f);
       } else {
         for (int j = 0; j < f; j++) {
-          ShortCopy.copy(src, s + 4L * j * n, base, data + 4L * ((long) j * outLen + t0), 4L * n);
+          SparkInternals.copy(src, s + 4L * j * n, base, data + 4L * ((long) j * outLen + t0), 4L * n);
         }
       }
     } else if (channelsLast) {
-      Platform.copyMemory(src, s - innerHeader, base, dst + innerStart + (long) t0 * innerBytes, (long) n * innerBytes);
+      SparkInternals.copy(src, s - innerHeader, base, dst + innerStart + (long) t0 * innerBytes, (long) n * innerBytes);
     } else {
       for (int j = 0; j < f; j++) {
         long d = dst + innerStart + (long) j * innerBytes + innerHeader + 4L * t0;
-        ShortCopy.copy(src, s + 4L * j * n, base, d, 4L * n);
+        SparkInternals.copy(src, s + 4L * j * n, base, d, 4L * n);
       }
     }
   }
 
-  UnsafeArrayData result() {
-    UnsafeArrayData a = new UnsafeArrayData();
-    a.pointTo(base, at, size);
-    return a;
+  ArrayData result() {
+    return SparkInternals.arrayAt(base, at, size);
   }
 }

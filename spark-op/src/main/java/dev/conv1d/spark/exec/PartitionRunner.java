@@ -16,10 +16,6 @@ import java.util.NoSuchElementException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
-import org.apache.spark.unsafe.Platform;
 
 /**
  * Runs the layer over one partition: rows in, the same rows plus the output column out, in order.
@@ -67,8 +63,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
   private final ArrayDeque<Slot> ready = new ArrayDeque<>();
   /** The row last handed out: its buffers go back to the pool when the consumer asks for more. */
   private Slot emitted;
-  private final JoinedRow joined = new JoinedRow();
-  private final GenericInternalRow outRow = new GenericInternalRow(1);
+  private final SparkInternals.Appender appender = new SparkInternals.Appender();
   private final List<Slot> slots = new ArrayList<>();
   /** Slots [0, protectedSlots) are known to hold their own row copies (slots are only appended, then cleared). */
   private int protectedSlots;
@@ -175,8 +170,7 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     release();
     Slot slot = ready.poll();
     emitted = slot;
-    outRow.update(0, slot.out == null ? null : slot.out.result());
-    return joined.apply(slot.row, outRow);
+    return appender.append(slot.row, slot.out == null ? null : slot.out.result());
   }
 
   /** The consumer is done with the row last handed out: its arrays go back to the pool. */
@@ -205,17 +199,13 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
 
   /** Replaces the slot's row by a copy; an {@code UnsafeRow} is copied in one memcpy onto a pooled array. */
   private void keepCopy(Slot s) {
-    if (!(s.row instanceof UnsafeRow)) {
+    int size = SparkInternals.unsafeRowBytes(s.row);
+    if (size < 0) {
       s.row = s.row.copy();
       return;
     }
-    UnsafeRow u = (UnsafeRow) s.row;
-    int size = u.getSizeInBytes();
     byte[] b = rowPool.take(size);
-    Platform.copyMemory(u.getBaseObject(), u.getBaseOffset(), b, Platform.BYTE_ARRAY_OFFSET, size);
-    UnsafeRow copy = new UnsafeRow(u.numFields());
-    copy.pointTo(b, size);
-    s.row = copy;
+    s.row = SparkInternals.copyRow(s.row, b);
     s.rowBuffer = b;
   }
 
@@ -371,11 +361,14 @@ final class PartitionRunner implements Iterator<InternalRow>, AutoCloseable {
     clearSlots();
     pieces.clear();
     pending = null;
-    workspace.close();
     try {
-      xs.close();
+      workspace.close();
     } finally {
-      ArrowMemory.closeTaskAllocator(allocator);
+      try {
+        xs.close();
+      } finally {
+        ArrowMemory.closeTaskAllocator(allocator);
+      }
     }
   }
 }

@@ -2,15 +2,14 @@ package dev.conv1d.spark.exec;
 
 import dev.conv1d.spark.schema.InputKind;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.unsafe.Platform;
 
 /**
  * Reads one row's sequence straight from Spark's internal arrays: {@link #inspect} validates it (nulls, channel
  * counts, ragged inner arrays) without copying, then {@link #copyWindow} copies any step range of it, zero-padded
- * outside the sequence, into native memory in the data format's layout. Float data in {@code UnsafeArrayData} is
- * copied with one {@code memcpy} per contiguous run; doubles are narrowed element by element; nothing is boxed.
+ * outside the sequence, into native memory in the data format's layout. Float data in Spark's unsafe arrays is
+ * copied with one {@code memcpy} per contiguous run ({@link SparkInternals} reads the layout); doubles are narrowed
+ * element by element; nothing is boxed.
  */
 final class SequenceReader {
   private final InputKind kind;
@@ -88,13 +87,11 @@ final class SequenceReader {
       int at = firstNull(outer);
       if (at >= 0) return unit + " " + at + " is null";
     }
-    if (channelsLast && outer instanceof UnsafeArrayData && !innerNulls) {
-      UnsafeArrayData u = (UnsafeArrayData) outer;
-      Object base = u.getBaseObject();
-      long outerBase = u.getBaseOffset();
-      long slots = outerBase + UnsafeArrayData.calculateHeaderPortionInBytes(n);
+    if (channelsLast && SparkInternals.isUnsafe(outer) && !innerNulls) {
+      Object base = SparkInternals.base(outer);
+      long at = SparkInternals.offset(outer), slots = SparkInternals.valuesAt(base, at);
       for (int q = 0; q < n; q++) {
-        int k = (int) Platform.getLong(base, innerOffset(base, outerBase, slots, q)); // its element count
+        long k = SparkInternals.elementCount(base, SparkInternals.innerArrayAt(base, at, slots, q));
         if (k != channels) {
           return "step " + q + " has " + k + " channels; expected " + channels
               + " (channels_last rows are [length][channels])";
@@ -159,14 +156,12 @@ final class SequenceReader {
     if (channelsLast) {
       zero(dstBase, dst, (long) before * c);
       long d = dst + 4L * before * c;
-      if (kind == InputKind.NESTED && data instanceof UnsafeArrayData && !doubles) {
-        UnsafeArrayData u = (UnsafeArrayData) data;
-        Object base = u.getBaseObject();
-        long header = UnsafeArrayData.calculateHeaderPortionInBytes(c);
-        long outerBase = u.getBaseOffset();
-        long slots = outerBase + UnsafeArrayData.calculateHeaderPortionInBytes(u.numElements());
+      if (kind == InputKind.NESTED && SparkInternals.isUnsafe(data) && !doubles) {
+        Object base = SparkInternals.base(data);
+        long header = SparkInternals.headerBytes(c);
+        long at = SparkInternals.offset(data), slots = SparkInternals.valuesAt(base, at);
         for (int q = (int) lo; q < hi; q++, d += 4L * c) {
-          ShortCopy.copy(base, innerOffset(base, outerBase, slots, q) + header, dstBase, d, 4L * c);
+          SparkInternals.copy(base, SparkInternals.innerArrayAt(base, at, slots, q) + header, dstBase, d, 4L * c);
         }
       } else if (kind == InputKind.NESTED) {
         for (int q = (int) lo; q < hi; q++, d += 4L * c) copy(data.getArray(q), 0, c, dstBase, d);
@@ -187,49 +182,31 @@ final class SequenceReader {
   }
 
   private static void zero(Object base, long dst, long floats) {
-    if (floats > 0) Platform.setMemory(base, dst, 4L * floats, (byte) 0);
+    SparkInternals.zero(base, dst, 4L * floats);
   }
 
   /** Copies n elements of {@code a} from {@code from} to native floats at {@code dst}. */
   private void copy(ArrayData a, int from, int n, Object dstBase, long dst) {
     if (n <= 0) return;
-    if (a instanceof UnsafeArrayData) {
-      UnsafeArrayData u = (UnsafeArrayData) a;
-      Object base = u.getBaseObject();
-      long src = u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(u.numElements());
+    if (SparkInternals.isUnsafe(a)) {
+      Object base = SparkInternals.base(a);
+      long src = SparkInternals.valuesAt(base, SparkInternals.offset(a));
       if (!doubles) {
-        ShortCopy.copy(base, src + 4L * from, dstBase, dst, 4L * n);
+        SparkInternals.copy(base, src + 4L * from, dstBase, dst, 4L * n);
       } else {
         long s = src + 8L * from;
-        for (int i = 0; i < n; i++) Platform.putFloat(dstBase, dst + 4L * i, (float) Platform.getDouble(base, s + 8L * i));
+        for (int i = 0; i < n; i++) {
+          SparkInternals.putFloat(dstBase, dst + 4L * i, (float) SparkInternals.getDouble(base, s + 8L * i));
+        }
       }
     } else if (!doubles) {
-      for (int i = 0; i < n; i++) Platform.putFloat(dstBase, dst + 4L * i, a.getFloat(from + i));
+      for (int i = 0; i < n; i++) SparkInternals.putFloat(dstBase, dst + 4L * i, a.getFloat(from + i));
     } else {
-      for (int i = 0; i < n; i++) Platform.putFloat(dstBase, dst + 4L * i, (float) a.getDouble(from + i));
+      for (int i = 0; i < n; i++) SparkInternals.putFloat(dstBase, dst + 4L * i, (float) a.getDouble(from + i));
     }
   }
 
-  // ---- nested UnsafeArrayData without one object per inner array (getArray allocates) ----
-
-  /** Absolute offset of inner array {@code i} of the unsafe array of arrays at outerBase (offsets from slots). */
-  private static long innerOffset(Object base, long outerBase, long slots, int i) {
-    return outerBase + (Platform.getLong(base, slots + 8L * i) >> 32);
-  }
-
-  /** Index of the first null element, or -1; reads the null bitmap a word at a time for unsafe arrays. */
-  static int firstNull(ArrayData a) {
-    int n = a.numElements();
-    if (a instanceof UnsafeArrayData) {
-      UnsafeArrayData u = (UnsafeArrayData) a;
-      int words = (n + 63) / 64;
-      for (int w = 0; w < words; w++) {
-        long bits = Platform.getLong(u.getBaseObject(), u.getBaseOffset() + 8 + 8L * w);
-        if (bits != 0) return w * 64 + Long.numberOfTrailingZeros(bits);
-      }
-      return -1;
-    }
-    for (int i = 0; i < n; i++) if (a.isNullAt(i)) return i;
-    return -1;
+  private static int firstNull(ArrayData a) {
+    return SparkInternals.firstNull(a);
   }
 }

@@ -83,7 +83,7 @@ class ExecUnitTest {
         pool.give(old);
         OutputArray reused = OutputArray.allocate(nested, channelsLast, outLen, f, pool);
         fillInChunks(reused, nested, channelsLast, outLen, f, lastOrder);
-        UnsafeArrayData a = out.result();
+        UnsafeArrayData a = (UnsafeArrayData) out.result();
         String what = (nested ? "nested " : "flat ") + (channelsLast ? "channels_last" : "channels_first");
         if (!nested) {
           float[] got = floats(a);
@@ -126,7 +126,7 @@ class ExecUnitTest {
   /** Every length around the short/long switch and the long/int/byte tails, at odd offsets, heap and native. */
   @Test
   void shortCopyMovesExactlyTheBytesAskedFor() {
-    int max = (int) ShortCopy.SHORT_BYTES + 24;
+    int max = (int) SparkInternals.SHORT_BYTES + 24;
     byte[] src = new byte[max + 16];
     new SplittableRandom(7).nextBytes(src);
     BufferAllocator allocator = ArrowMemory.newTaskAllocator("short-copy-test");
@@ -136,14 +136,14 @@ class ExecUnitTest {
           for (int to : new int[] {0, 1, 4, 12}) {
             byte[] dst = new byte[max + 32];
             java.util.Arrays.fill(dst, (byte) 0x5a);
-            ShortCopy.copy(src, Platform.BYTE_ARRAY_OFFSET + from, dst, Platform.BYTE_ARRAY_OFFSET + to, n);
+            SparkInternals.copy(src, Platform.BYTE_ARRAY_OFFSET + from, dst, Platform.BYTE_ARRAY_OFFSET + to, n);
             for (int i = 0; i < dst.length; i++) {
               byte want = i >= to && i < to + n ? src[from + i - to] : (byte) 0x5a;
               assertEquals(want, dst[i], "heap n=" + n + " from=" + from + " to=" + to + " at " + i);
             }
             nat.setBytes(0, dst);
-            ShortCopy.copy(src, Platform.BYTE_ARRAY_OFFSET + from, null, nat.memoryAddress() + to + 1, n);
-            ShortCopy.copy(null, nat.memoryAddress() + to + 1, dst, Platform.BYTE_ARRAY_OFFSET + to + 1, n);
+            SparkInternals.copy(src, Platform.BYTE_ARRAY_OFFSET + from, null, nat.memoryAddress() + to + 1, n);
+            SparkInternals.copy(null, nat.memoryAddress() + to + 1, dst, Platform.BYTE_ARRAY_OFFSET + to + 1, n);
             for (int i = 0; i < n; i++) {
               assertEquals(src[from + i], dst[to + 1 + i], "native n=" + n + " from=" + from + " to=" + to);
             }
