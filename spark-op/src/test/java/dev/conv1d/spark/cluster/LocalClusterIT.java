@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Executors in separate JVMs ({@code local-cluster[2,1,1024]}), with the project's classes shipped as jars through
  * {@code spark.jars} as a real deployment ships them: catches closures and classes that only work in one JVM. The
- * same transforms run first in local mode; the cluster's rows must equal them. Also transforms one sequence of 10
+ * same transforms (every input type) run first in local mode; the cluster's rows must equal them. Also transforms one sequence of 10
  * million steps on an executor with a 1 GB heap.
  *
  * <p>Runs under Failsafe after {@code package} (so the shipped spark-op jar is the real artifact), which sets SPARK_HOME and SPARK_SCALA_VERSION for this JVM.
@@ -46,6 +46,16 @@ class LocalClusterIT {
           + "CAST(((id + i * 5) % 11) AS FLOAT) / 4 - 1)) AS sequence, concat('r', id) AS tag FROM range(0, 300)",
       // flat doubles, channels_first: [2][len]
       "SELECT id, transform(sequence(0, 2 * CAST(id % 19 AS INT) + 1), i -> CAST((id * 3 + i * 7) % 13 AS DOUBLE) / 3) "
+          + "AS sequence, concat('r', id) AS tag FROM range(0, 300)",
+      // nested doubles, channels_first: [2][len]
+      "SELECT id, array(transform(sequence(0, CAST(id % 21 AS INT)), i -> CAST((id + i * 3) % 7 AS DOUBLE) / 2), "
+          + "transform(sequence(0, CAST(id % 21 AS INT)), i -> CAST((id * 5 + i) % 9 AS DOUBLE) - 4)) AS sequence, "
+          + "concat('r', id) AS tag FROM range(0, 300)",
+      // flat floats, channels_last: [len * 2]
+      "SELECT id, transform(sequence(0, 2 * CAST(id % 17 AS INT) + 1), i -> CAST((id * 11 + i * 3) % 19 AS FLOAT) / 5) "
+          + "AS sequence, concat('r', id) AS tag FROM range(0, 300)",
+      // a dense Vector, channels_last: [len * 2] (converted below)
+      "SELECT id, transform(sequence(0, 2 * CAST(id % 13 AS INT) + 1), i -> CAST((id + i * 7) % 23 AS DOUBLE) / 6) "
           + "AS sequence, concat('r', id) AS tag FROM range(0, 300)"};
 
   private static SparkSession spark;
@@ -67,13 +77,21 @@ class LocalClusterIT {
         ? new float[] {(float) m.summary().objectiveHistory()[7]} : new float[0]);
   }
 
+  /** Each input type with a different layout, padding, stride or dilation. */
   private static Conv1DModel model(int query) {
     Conv1DModel m = Conv1DModel.fromWeights(KERNEL, BIAS).setBatchSize(16).setMaxBatchBytes(8192);
-    return query == 0 ? m.setPadding("same") : m.setPadding("causal").setDataFormat("channels_first").setInputChannels(2);
+    switch (query) {
+      case 0: return m.setPadding("same");
+      case 1: return m.setPadding("causal").setDataFormat("channels_first").setInputChannels(2);
+      case 2: return m.setPadding("valid").setDataFormat("channels_first");
+      case 3: return m.setPadding("same").setStrides(2).setInputChannels(2);
+      default: return m.setPadding("causal").setDilationRate(2).setInputChannels(2);
+    }
   }
 
   private static List<Row> run(int query) {
     Dataset<Row> df = spark.sql(QUERIES[query]).repartition(4);
+    if (query == 4) df = df.withColumn("sequence", org.apache.spark.ml.functions.array_to_vector(df.col("sequence")));
     return model(query).transform(df).orderBy("id").collectAsList();
   }
 
@@ -168,18 +186,14 @@ class LocalClusterIT {
     assertEquals(2, spark.sparkContext().getExecutorMemoryStatus().size() - 1, "two executors besides the driver");
   }
 
-  @Test
-  void nestedOutputEqualsLocalMode() {
-    List<Row> got = run(0);
+  /** Every input type: nested floats, flat doubles, nested doubles, flat floats, dense Vector. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "query {0}")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 2, 3, 4})
+  void outputEqualsLocalMode(int query) {
+    List<Row> got = run(query);
     assertEquals(300, got.size());
-    assertEquals(LOCAL.get("q0"), got);
-  }
-
-  @Test
-  void flatChannelsFirstOutputEqualsLocalMode() {
-    List<Row> got = run(1);
-    assertEquals(300, got.size());
-    assertEquals(LOCAL.get("q1"), got);
+    assertEquals(LOCAL.get("q" + query), got);
+    assertEquals(300, LOCAL.get("q" + query).size());
   }
 
   /** The estimator's fit on two executor JVMs equals the local-mode fit bitwise (same data partitioning). */
