@@ -3,8 +3,8 @@ package dev.conv1d.spark.exec;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 
 /**
- * One row's output in Spark's {@code UnsafeArrayData} format (encoded by {@link SparkInternals}) (flat {@code array<float>} or nested
- * {@code array<array<float>>}), in one of two places:
+ * One row's output in Spark's {@code UnsafeArrayData} format, flat {@code array<float>} or nested
+ * {@code array<array<float>>} (the layout is encoded by {@link SparkInternals}), in one of two places:
  *
  * <ul>
  *   <li>{@linkplain #inStaging in the kernel's output staging} (channels_last rows that fit one batch): every header
