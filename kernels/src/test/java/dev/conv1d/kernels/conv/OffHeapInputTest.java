@@ -15,15 +15,11 @@ import dev.conv1d.kernels.testing.RandomCases;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -33,14 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("kernel-path")
 class OffHeapInputTest {
-  static Stream<Arguments> engines() {
-    List<Arguments> a = new ArrayList<>();
-    for (Conv1DKernel k : ConvKernels.available()) a.add(Arguments.of(k.name(), k));
-    return a.stream();
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("engines")
+  @MethodSource("dev.conv1d.kernels.conv.KernelPropertyTest#engines")
   void offHeapInputGivesTheHeapOutput(String name, Conv1DKernel engine) {
     SplittableRandom r = new SplittableRandom(0x0FF4EA9L);
     String[] acts = {"linear", "relu", "tanh", "gelu"};
